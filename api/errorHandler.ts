@@ -1,0 +1,44 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ApiError } from './apiError.js';
+
+/** body-parser signals its refusals through `type` (and `status`) on the error. */
+function fromBodyParser(error: { type?: unknown }): ApiError | undefined {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return new ApiError('malformedJson', 'The request body is not valid JSON.', undefined, { cause: error });
+    case 'entity.too.large':
+      return new ApiError('payloadTooLarge', 'The request body is larger than 64 KiB.', undefined, { cause: error });
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiError('unsupportedMediaType', 'The request body encoding is not supported.', undefined, {
+        cause: error,
+      });
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return new ApiError('invalidRequest', 'The request body was incomplete.', undefined, { cause: error });
+    default:
+      return undefined;
+  }
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new ApiError('notFound', `No resource at ${req.method} ${req.path}.`));
+};
+
+/** The last middleware: turns anything thrown into the JSON error body; never leaks internals. */
+export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  const apiError =
+    error instanceof ApiError
+      ? error
+      : (fromBodyParser(error) ?? new ApiError('internalError', 'The server failed to handle the request.'));
+  if (apiError.code === 'internalError') req.log?.error({ err: error }, 'unhandled error');
+  if (res.headersSent) return;
+  res
+    .status(apiError.status)
+    .type('application/json')
+    .json({
+      error: apiError.code,
+      message: apiError.message,
+      ...(apiError.uafStatusCode === undefined ? {} : { statusCode: apiError.uafStatusCode }),
+    });
+};

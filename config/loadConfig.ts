@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/**
+ * Run-time configuration, read from the environment exactly as API.md "Run-time configuration"
+ * lists it. This is the only module that reads `process.env`; everything else gets a `Config`.
+ */
+export interface Config {
+  port: number;
+  publicUrl: string;
+  temporal: { address: string; namespace: string; taskQueue: string };
+  mongodbUri: string;
+  rpApiKeys: string[];
+  uaf: { appId: string; trustedFacets: string[]; metadataDir: string };
+  linkBaseUrl: string;
+  fcmEmulatorHost: string | undefined;
+  googleApplicationCredentials: string | undefined;
+  /** AES-256 key of the Temporal payload codec (32 bytes). */
+  payloadCodecKey: Uint8Array;
+  /** Root of the serverData HMAC key and the device-token signing key (≥ 32 bytes). */
+  serverSecret: Uint8Array;
+}
+
+/** A variable that is set but invalid, or required and missing. The message names it. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`${variable}: ${reason}`);
+  }
+}
+
+const defaultMetadataDir = new URL('../metadata/', import.meta.url).pathname;
+
+const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, ''));
+const hostPort = z.string().regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'must be host:port');
+const base64Key = (bytes: number, exact: boolean) =>
+  z
+    .string()
+    .trim()
+    .transform((value, ctx) => {
+      const key = Buffer.from(value, 'base64');
+      const sizeOk = exact ? key.length === bytes : key.length >= bytes;
+      if (!sizeOk || key.toString('base64').replace(/=+$/, '') !== value.replace(/=+$/, '')) {
+        ctx.addIssue({ code: 'custom', message: `must be base64 of ${exact ? '' : 'at least '}${bytes} random bytes` });
+        return z.NEVER;
+      }
+      return new Uint8Array(key);
+    });
+const commaList = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+/** One schema per variable, so a failure names exactly one variable. */
+const variables = {
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PUBLIC_URL: url.optional(),
+  TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('outband'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\/[^/]+\/[^/?]+/, 'must be a mongodb:// URI naming a database')
+    .default('mongodb://127.0.0.1:27017/outband'),
+  RP_API_KEYS: commaList.pipe(
+    z.array(z.string().min(16, 'each key must have at least 16 characters')).min(1, 'must name at least one key'),
+  ),
+  UAF_APP_ID: url.optional(),
+  UAF_TRUSTED_FACETS: commaList.optional(),
+  UAF_METADATA_DIR: z.string().min(1).default(defaultMetadataDir),
+  LINK_BASE_URL: url.optional(),
+  FCM_EMULATOR_HOST: hostPort.optional(),
+  GOOGLE_APPLICATION_CREDENTIALS: z.string().min(1).optional(),
+  PAYLOAD_CODEC_KEY: base64Key(32, true),
+  SERVER_SECRET: base64Key(32, false),
+} as const;
+
+type Variable = keyof typeof variables;
+type Parsed = { [K in Variable]: z.output<(typeof variables)[K]> };
+
+/**
+ * Parses the environment; throws `ConfigError` naming the first bad or missing variable.
+ * An empty value counts as unset (as `VAR=` in a compose file means).
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = {} as Record<Variable, unknown>;
+  for (const [name, schema] of Object.entries(variables) as [Variable, z.ZodType][]) {
+    const raw = env[name]?.trim() || undefined;
+    const result = schema.safeParse(raw);
+    if (!result.success) {
+      throw new ConfigError(name, raw === undefined ? 'is required' : (result.error.issues[0]?.message ?? 'is invalid'));
+    }
+    parsed[name] = result.data;
+  }
+  const v = parsed as Parsed;
+  const publicUrl = v.PUBLIC_URL ?? `http://localhost:${v.PORT}`;
+  const appId = v.UAF_APP_ID ?? `${publicUrl}/nevisfido/uaf/1.1/facets`;
+  return {
+    port: v.PORT,
+    publicUrl,
+    temporal: { address: v.TEMPORAL_ADDRESS, namespace: v.TEMPORAL_NAMESPACE, taskQueue: v.TEMPORAL_TASK_QUEUE },
+    mongodbUri: v.MONGODB_URI,
+    rpApiKeys: v.RP_API_KEYS,
+    uaf: { appId, trustedFacets: v.UAF_TRUSTED_FACETS ?? [appId], metadataDir: v.UAF_METADATA_DIR },
+    linkBaseUrl: v.LINK_BASE_URL ?? `${publicUrl}/open`,
+    fcmEmulatorHost: v.FCM_EMULATOR_HOST,
+    googleApplicationCredentials: v.GOOGLE_APPLICATION_CREDENTIALS,
+    payloadCodecKey: v.PAYLOAD_CODEC_KEY,
+    serverSecret: v.SERVER_SECRET,
+  };
+}
+
+/** For `main.ts` files: the config, or one line naming the variable and exit code 1. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`outband: bad configuration: ${error.message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The whole development stack on embedded defaults, as `npm start` runs it: the Temporal dev
+ * server (SQLite in data/, Web UI on :8233), FerretDB (SQLite in data/), the FCM emulator, the
+ * worker and the API. A service given by address (TEMPORAL_ADDRESS, MONGODB_URI,
+ * FCM_EMULATOR_HOST) is used as it is. Ctrl-C stops every child; data survives a restart.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadConfig, ConfigError } from '../config/loadConfig.js';
+import { searchAttributeKeys } from '../workflows/searchAttributes.js';
+import {
+  isPortOpen,
+  launch,
+  projectRoot,
+  startFerretDb,
+  startTemporalDevServer,
+  type Output,
+  type Service,
+} from './services.js';
+
+const dataDir = process.env.OUTBAND_DATA_DIR ?? join(projectRoot, 'data');
+const ports = { temporal: 7233, temporalUi: 8233, ferretdb: 27017, fcmEmulator: 4010 };
+
+const colours: Record<string, number> = { temporal: 35, ferretdb: 33, 'fcm-emulator': 36, worker: 34, api: 32 };
+const output: Output = (service, line) => {
+  process.stdout.write(`\x1b[${colours[service] ?? 37}m${service.padEnd(12)}\x1b[0m ${line}\n`);
+};
+
+interface DevSecrets {
+  PAYLOAD_CODEC_KEY: string;
+  SERVER_SECRET: string;
+  RP_API_KEYS: string;
+}
+
+/** Development keys, generated once and kept in the data folder so flows survive a restart. */
+async function loadOrCreateSecrets(): Promise<DevSecrets> {
+  const file = join(dataDir, 'secrets.json');
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as DevSecrets;
+  } catch {
+    const secrets: DevSecrets = {
+      PAYLOAD_CODEC_KEY: randomBytes(32).toString('base64'),
+      SERVER_SECRET: randomBytes(32).toString('base64'),
+      RP_API_KEYS: `dev-${randomBytes(24).toString('base64url')}`,
+    };
+    await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+    return secrets;
+  }
+}
+
+async function ensurePortFree(port: number, what: string, variable: string): Promise<void> {
+  if (await isPortOpen(port)) {
+    throw new Error(`port ${port} is already in use; stop what runs there, or set ${variable} to use that ${what}`);
+  }
+}
+
+const services: Service[] = [];
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    // Reverse start order: API and worker first, the servers they use last.
+    for (const service of [...services].reverse()) await service.stop();
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const env: Record<string, string | undefined> = { ...(await loadOrCreateSecrets()), ...process.env };
+  for (const key of Object.keys(env)) if (env[key] === '') delete env[key];
+
+  // Validate before starting anything: a bad value stops here with one line naming it.
+  let config = loadConfig(env);
+
+  if (!env.TEMPORAL_ADDRESS) {
+    await ensurePortFree(ports.temporal, 'Temporal server', 'TEMPORAL_ADDRESS');
+    await ensurePortFree(ports.temporalUi, 'Temporal UI', 'TEMPORAL_ADDRESS');
+    output('outband', 'starting the Temporal dev server');
+    services.push(
+      await startTemporalDevServer({
+        port: ports.temporal,
+        uiPort: ports.temporalUi,
+        dbFile: join(dataDir, 'temporal.db'),
+        searchAttributes: searchAttributeKeys,
+        output,
+      }),
+    );
+    env.TEMPORAL_ADDRESS = `127.0.0.1:${ports.temporal}`;
+  }
+  if (!env.MONGODB_URI) {
+    await ensurePortFree(ports.ferretdb, 'MongoDB', 'MONGODB_URI');
+    output('outband', 'starting FerretDB');
+    services.push(await startFerretDb({ port: ports.ferretdb, dataDir: join(dataDir, 'ferretdb'), output }));
+    env.MONGODB_URI = `mongodb://127.0.0.1:${ports.ferretdb}/outband`;
+  }
+  if (!env.FCM_EMULATOR_HOST) {
+    await ensurePortFree(ports.fcmEmulator, 'FCM endpoint', 'FCM_EMULATOR_HOST');
+    const emulatorEnv = { ...process.env, FCM_EMULATOR_PORT: String(ports.fcmEmulator) };
+    services.push(launch('fcm-emulator', process.execPath, ['--import', 'tsx', 'emulators/fcm/main.ts'], output, emulatorEnv));
+    env.FCM_EMULATOR_HOST = `127.0.0.1:${ports.fcmEmulator}`;
+  }
+  config = loadConfig(env);
+  await ensurePortFree(config.port, 'port', 'PORT');
+
+  for (const role of ['worker', 'api'] as const) {
+    services.push(launch(role, process.execPath, ['--import', 'tsx', `${role}/main.ts`], output, env));
+  }
+  for (const service of services) {
+    service.process.once('exit', (code, signal) => {
+      if (stopping) return;
+      output('outband', `${service.name} stopped (${signal ?? `exit code ${code}`}); stopping the stack`);
+      void stopAll(1);
+    });
+  }
+
+  const rpKey = env.RP_API_KEYS?.split(',')[0];
+  const temporalUi = env.TEMPORAL_ADDRESS === `127.0.0.1:${ports.temporal}` ? `http://localhost:${ports.temporalUi}` : 'your own';
+  process.stdout.write(
+    [
+      '',
+      'Outband is starting:',
+      `  API            ${config.publicUrl}/nevisfido   (health: ${config.publicUrl}/healthz)`,
+      `  Temporal UI    ${temporalUi}`,
+      `  Temporal       ${config.temporal.address} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`,
+      `  MongoDB        ${config.mongodbUri}`,
+      `  FCM emulator   http://${config.fcmEmulatorHost}`,
+      `  RP API key     ${rpKey}   (Authorization: Bearer <key>; development only)`,
+      `  Data           ${dataDir}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+main().catch(async (error: unknown) => {
+  const message = error instanceof ConfigError ? `bad configuration: ${error.message}` : String((error as Error).message ?? error);
+  output('outband', message);
+  await stopAll(1);
+});

@@ -1,0 +1,27 @@
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflows, connectTimeSkipping, uniqueName } from '../setup/harness.js';
+import type { sleeper } from './fixtures/sleeper.js';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await connectTimeSkipping();
+});
+afterAll(() => env?.teardown());
+
+it('reaches the shared time-skipping server: a day-long timer passes without waiting', async () => {
+  expect(env.supportsTimeSkipping).toBe(true);
+  const taskQueue = uniqueName('time-skipping');
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflows(new URL('./fixtures/sleeper.ts', import.meta.url).pathname),
+  });
+  const wallStart = Date.now();
+  const slept = await worker.runUntil(
+    env.client.workflow.execute<typeof sleeper>('sleeper', { taskQueue, workflowId: uniqueName('sleeper'), args: ['1 day'] }),
+  );
+  expect(slept).toBeGreaterThanOrEqual(86_400_000);
+  expect(Date.now() - wallStart).toBeLessThan(60_000);
+});
