@@ -15,7 +15,14 @@ export interface AuthenticatorProfile {
   readonly authenticationAlgorithm: DeviceAlgSign;
   readonly publicKeyAlgAndEncoding: AlgKey;
   readonly attestationType: typeof AttestationType.BASIC_FULL | typeof AttestationType.BASIC_SURROGATE;
-  /** Set when the authenticator can show a transaction (metadata `tcDisplay` ≠ 0). */
+  /** FIDO Registry bit fields, as in the metadata statement (policy matching reads them). */
+  readonly userVerification: number;
+  readonly keyProtection: number;
+  readonly matcherProtection: number;
+  readonly attachmentHint: number;
+  /** 0 when the authenticator cannot show a transaction. */
+  readonly tcDisplay: number;
+  /** Set when `tcDisplay` ≠ 0. */
   readonly tcDisplayContentType?: 'text/plain';
   /** Basic Full only. TEST-ONLY secret: the attestation private key, shared by every phone of this AAID. */
   readonly attestation?: {

@@ -41,6 +41,15 @@ type Row = Pick<AuthenticatorProfile, 'aaid' | 'publicKeyAlgAndEncoding' | 'atte
 
 const { BASIC_FULL: full, BASIC_SURROGATE: surrogate } = AttestationType;
 
+/** What every test authenticator shares: a software key store behind a fingerprint or passcode check. */
+const common = {
+  authenticatorVersion: 1,
+  userVerification: UserVerify.FINGERPRINT | UserVerify.PASSCODE,
+  keyProtection: KeyProtection.SOFTWARE,
+  matcherProtection: MatcherProtection.SOFTWARE,
+  attachmentHint: AttachmentHint.INTERNAL,
+} as const;
+
 /** One row per authenticator: every algorithm 0x0001–0x0006, 0x0008, 0x0009 and both attestation types. */
 const rows: readonly Row[] = [
   { aaid: '4F42#0001', authenticationAlgorithm: AlgSign.SECP256R1_ECDSA_SHA256_RAW, publicKeyAlgAndEncoding: AlgKey.ECC_X962_RAW, attestationType: full, transactionConfirmation: true },
@@ -58,6 +67,8 @@ const rows: readonly Row[] = [
 
 const algorithmNames = Object.fromEntries(Object.entries(AlgSign).map(([name, value]) => [value, name]));
 
+const tcDisplay = (row: Row): number => (row.transactionConfirmation ? TransactionConfirmationDisplay.ANY : 0);
+
 function describe(row: Row): string {
   const attestation = row.attestationType === full ? 'Basic Full' : 'Basic Surrogate';
   return `Outband test authenticator ${row.aaid} (${algorithmNames[row.authenticationAlgorithm]}, ${attestation})`;
@@ -68,18 +79,18 @@ function metadataStatement(row: Row, rootCertificate: string): Record<string, un
   return {
     aaid: row.aaid,
     description: describe(row),
-    authenticatorVersion: 1,
+    authenticatorVersion: common.authenticatorVersion,
     upv: [{ major: 1, minor: 1 }],
     assertionScheme: assertionSchemeUafV1Tlv,
     authenticationAlgorithm: row.authenticationAlgorithm,
     publicKeyAlgAndEncoding: row.publicKeyAlgAndEncoding,
     attestationTypes: [row.attestationType],
     userVerificationDetails: [[{ userVerification: UserVerify.FINGERPRINT }], [{ userVerification: UserVerify.PASSCODE }]],
-    keyProtection: KeyProtection.SOFTWARE,
-    matcherProtection: MatcherProtection.SOFTWARE,
-    attachmentHint: AttachmentHint.INTERNAL,
+    keyProtection: common.keyProtection,
+    matcherProtection: common.matcherProtection,
+    attachmentHint: common.attachmentHint,
     isSecondFactorOnly: false,
-    tcDisplay: row.transactionConfirmation ? TransactionConfirmationDisplay.ANY : 0,
+    tcDisplay: tcDisplay(row),
     ...(row.transactionConfirmation ? { tcDisplayContentType: 'text/plain' } : {}),
     // Surrogate attestation has no chain to anchor (Metadata Statements: empty for surrogate).
     attestationRootCertificates: row.attestationType === full ? [rootCertificate] : [],
@@ -123,7 +134,8 @@ async function main(): Promise<void> {
     profiles.push({
       aaid: row.aaid,
       description: describe(row),
-      authenticatorVersion: 1,
+      ...common,
+      tcDisplay: tcDisplay(row),
       authenticationAlgorithm: row.authenticationAlgorithm,
       publicKeyAlgAndEncoding: row.publicKeyAlgAndEncoding,
       attestationType: row.attestationType,
