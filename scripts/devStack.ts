@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   }
   if (!env.FCM_EMULATOR_HOST) {
     await ensurePortFree(ports.fcmEmulator, 'FCM endpoint', 'FCM_EMULATOR_HOST');
-    const emulatorEnv = { ...process.env, FCM_EMULATOR_PORT: String(ports.fcmEmulator) };
+    const emulatorEnv = { ...process.env, FCM_EMULATOR_LISTEN: `127.0.0.1:${ports.fcmEmulator}` };
     services.push(launch('fcm-emulator', process.execPath, ['--import', 'tsx', 'emulators/fcm/main.ts'], output, emulatorEnv));
     env.FCM_EMULATOR_HOST = `127.0.0.1:${ports.fcmEmulator}`;
   }

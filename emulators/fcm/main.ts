@@ -2,10 +2,11 @@ import { once } from 'node:events';
 import { pino } from 'pino';
 import { createFcmEmulator } from './createFcmEmulator.js';
 
-// Development tool, configured by its own variable (not part of Outband's run-time configuration).
-const port = Number(process.env.FCM_EMULATOR_PORT ?? 4010);
+// Development tool, configured by its own variable (not part of Outband's run-time configuration):
+// FCM_EMULATOR_LISTEN=host:port, loopback by default (0.0.0.0:4010 inside a container).
+const [host = '127.0.0.1', port = '4010'] = (process.env.FCM_EMULATOR_LISTEN ?? '127.0.0.1:4010').split(/:(?=\d+$)/);
 const logger = pino({ name: 'fcm-emulator' });
-const server = createFcmEmulator({ logger }).app.listen(port, '127.0.0.1');
+const server = createFcmEmulator({ logger }).app.listen(Number(port), host);
 await once(server, 'listening');
-logger.info({ port }, 'fcm emulator listening');
+logger.info({ host, port: Number(port) }, 'fcm emulator listening');
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));
