@@ -24,7 +24,9 @@ function run(command, args, env = process.env) {
 const installed = `${root}node_modules/.package-lock.json`;
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(`${root}package-lock.json`).mtimeMs) {
   console.log('outband: installing npm packages');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  // Not `npm ci`: it rejects a lock file without the optional @swc/core platform packages
+  // that some registries do not serve.
+  run('npm', ['install', '--no-audit', '--no-fund']);
 }
 
 // Only the tools this run will start: a Temporal or MongoDB given by address is used as it is.
