@@ -24,7 +24,7 @@ export const testAttestationCa = typed.attestationCa;
 
 /** The profile of one test AAID; throws a TypeError for an AAID the project does not ship. */
 export function testAuthenticatorProfile(aaid: string): AuthenticatorProfile {
-  const profile = testAuthenticatorProfiles.find((candidate) => candidate.aaid === aaid);
+  const profile = testAuthenticatorProfiles.find((candidate) => candidate.metadataStatement.aaid === aaid);
   if (profile === undefined) throw new TypeError(`No test authenticator has AAID ${aaid}`);
   return profile;
 }

@@ -15,6 +15,7 @@ import { deviceSignatureAlgorithm, type DeviceAlgSign } from '../device/crypto/s
 import { generateSigningKey } from '../device/crypto/signingKey.js';
 import type { AuthenticatorProfile } from '../device/testAuthenticatorProfile.js';
 import * as base64 from '../uaf/encoding/base64.js';
+import { parseMetadataStatement, type MetadataStatement } from '../uaf/metadata/parseMetadataStatement.js';
 import {
   AlgKey,
   AlgSign,
@@ -34,21 +35,16 @@ const fixturesFile = join(root, 'device', 'fixtures', 'testAuthenticators.json')
 const validity = { notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2046-01-01T00:00:00Z') };
 const caName: DistinguishedName = { C: 'CH', O: 'Outband', OU: 'Test Attestation', CN: 'Outband Test Attestation Root CA' };
 
-type Row = Pick<AuthenticatorProfile, 'aaid' | 'publicKeyAlgAndEncoding' | 'attestationType'> & {
+interface Row {
+  readonly aaid: string;
   readonly authenticationAlgorithm: DeviceAlgSign;
+  readonly publicKeyAlgAndEncoding: AlgKey;
+  readonly attestationType: typeof AttestationType.BASIC_FULL | typeof AttestationType.BASIC_SURROGATE;
   readonly transactionConfirmation: boolean;
-};
+}
 
 const { BASIC_FULL: full, BASIC_SURROGATE: surrogate } = AttestationType;
 
-/** What every test authenticator shares: a software key store behind a fingerprint or passcode check. */
-const common = {
-  authenticatorVersion: 1,
-  userVerification: UserVerify.FINGERPRINT | UserVerify.PASSCODE,
-  keyProtection: KeyProtection.SOFTWARE,
-  matcherProtection: MatcherProtection.SOFTWARE,
-  attachmentHint: AttachmentHint.INTERNAL,
-} as const;
 
 /** One row per authenticator: every algorithm 0x0001–0x0006, 0x0008, 0x0009 and both attestation types. */
 const rows: readonly Row[] = [
@@ -67,30 +63,31 @@ const rows: readonly Row[] = [
 
 const algorithmNames = Object.fromEntries(Object.entries(AlgSign).map(([name, value]) => [value, name]));
 
-const tcDisplay = (row: Row): number => (row.transactionConfirmation ? TransactionConfirmationDisplay.ANY : 0);
-
 function describe(row: Row): string {
   const attestation = row.attestationType === full ? 'Basic Full' : 'Basic Surrogate';
   return `Outband test authenticator ${row.aaid} (${algorithmNames[row.authenticationAlgorithm]}, ${attestation})`;
 }
 
-/** A UAF 1.1 metadata statement (FIDO Metadata Statements v1.1 §4). */
-function metadataStatement(row: Row, rootCertificate: string): Record<string, unknown> {
+/**
+ * A UAF 1.1 metadata statement (FIDO Metadata Statements v1.1 §4). Every test authenticator is
+ * a software key store behind a fingerprint or passcode check.
+ */
+function metadataStatement(row: Row, rootCertificate: string): MetadataStatement {
   return {
     aaid: row.aaid,
     description: describe(row),
-    authenticatorVersion: common.authenticatorVersion,
+    authenticatorVersion: 1,
     upv: [{ major: 1, minor: 1 }],
     assertionScheme: assertionSchemeUafV1Tlv,
     authenticationAlgorithm: row.authenticationAlgorithm,
     publicKeyAlgAndEncoding: row.publicKeyAlgAndEncoding,
     attestationTypes: [row.attestationType],
     userVerificationDetails: [[{ userVerification: UserVerify.FINGERPRINT }], [{ userVerification: UserVerify.PASSCODE }]],
-    keyProtection: common.keyProtection,
-    matcherProtection: common.matcherProtection,
-    attachmentHint: common.attachmentHint,
+    keyProtection: KeyProtection.SOFTWARE,
+    matcherProtection: MatcherProtection.SOFTWARE,
+    attachmentHint: AttachmentHint.INTERNAL,
     isSecondFactorOnly: false,
-    tcDisplay: tcDisplay(row),
+    tcDisplay: row.transactionConfirmation ? TransactionConfirmationDisplay.ANY : 0,
     ...(row.transactionConfirmation ? { tcDisplayContentType: 'text/plain' } : {}),
     // Surrogate attestation has no chain to anchor (Metadata Statements: empty for surrogate).
     attestationRootCertificates: row.attestationType === full ? [rootCertificate] : [],
@@ -131,20 +128,11 @@ async function main(): Promise<void> {
       });
       attestation = { testOnlyPrivateKeyJwk: attestationKey.privateJwk, certificateChain: [base64.encode(leaf)] };
     }
-    profiles.push({
-      aaid: row.aaid,
-      description: describe(row),
-      ...common,
-      tcDisplay: tcDisplay(row),
-      authenticationAlgorithm: row.authenticationAlgorithm,
-      publicKeyAlgAndEncoding: row.publicKeyAlgAndEncoding,
-      attestationType: row.attestationType,
-      ...(row.transactionConfirmation ? { tcDisplayContentType: 'text/plain' as const } : {}),
-      ...(attestation === undefined ? {} : { attestation }),
-    });
+    const statement = parseMetadataStatement(metadataStatement(row, rootCertificate));
+    profiles.push({ metadataStatement: statement, ...(attestation === undefined ? {} : { attestation }) });
     const file = join(metadataDir, `${row.aaid.replace('#', '-')}.json`);
     await mkdir(metadataDir, { recursive: true });
-    await writeFile(file, `${JSON.stringify(metadataStatement(row, rootCertificate), null, 2)}\n`);
+    await writeFile(file, `${JSON.stringify(statement, null, 2)}\n`);
   }
 
   const fixtures = {

@@ -3,7 +3,7 @@ import * as base64 from '../../uaf/encoding/base64.js';
 import * as base64url from '../../uaf/encoding/base64url.js';
 import * as utf8 from '../../uaf/encoding/utf8.js';
 import type { Transaction } from '../../uaf/protocolTypes.js';
-import { AttestationType, AuthenticationMode } from '../../uaf/registry.js';
+import { AttestationType, AuthenticationMode, type AlgKey } from '../../uaf/registry.js';
 import { deviceSignatureAlgorithm, encodePublicKey } from '../crypto/signatureAlgorithms.js';
 import { generateSigningKey, importSigningKey, type SignatureEncoding, type SigningKey } from '../crypto/signingKey.js';
 import { AsmStatusCode, DeviceError } from '../errors.js';
@@ -80,6 +80,7 @@ export interface SignResult {
 }
 
 export interface Authenticator {
+  readonly aaid: string;
   readonly profile: AuthenticatorProfile;
   /** Changeable between operations, so a test can register honestly and then misbehave. */
   misbehaviour: Misbehaviour;
@@ -119,7 +120,9 @@ async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const { profile } = options;
-  const algorithm = deviceSignatureAlgorithm(profile.authenticationAlgorithm);
+  const statement = profile.metadataStatement;
+  const algorithm = deviceSignatureAlgorithm(statement.authenticationAlgorithm);
+  const publicKeyAlgAndEncoding = statement.publicKeyAlgAndEncoding as AlgKey;
   const random = options.random ?? defaultRandom;
   const now = options.now ?? (() => new Date());
   const countersSupported = (options.counters ?? 'increasing') === 'increasing';
@@ -130,7 +133,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   let attestationKey: Promise<SigningKey> | undefined;
 
   const signatureEncoding = (): SignatureEncoding => (authenticator.misbehaviour.derSignature ? 'der' : algorithm.encoding);
-  const writtenAaid = (): string => authenticator.misbehaviour.wrongAaid ?? profile.aaid;
+  const writtenAaid = (): string => authenticator.misbehaviour.wrongAaid ?? statement.aaid;
 
   function refuseIfDenied(): void {
     if (authenticator.misbehaviour.deny) {
@@ -146,14 +149,14 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }
 
   async function attest(krd: Uint8Array, uauthKey: SigningKey): Promise<Uint8Array> {
-    if (profile.attestationType === AttestationType.BASIC_SURROGATE) {
+    if (statement.attestationTypes[0] === AttestationType.BASIC_SURROGATE) {
       return buildRegistrationAssertion(krd, {
         type: AttestationType.BASIC_SURROGATE,
         signature: await uauthKey.sign(krd, signatureEncoding()),
       });
     }
     const material = profile.attestation;
-    if (material === undefined) throw new TypeError(`Profile ${profile.aaid} has Basic Full attestation but no attestation key`);
+    if (material === undefined) throw new TypeError(`Profile ${statement.aaid} has Basic Full attestation but no attestation key`);
     attestationKey ??= importSigningKey(algorithm, material.testOnlyPrivateKeyJwk);
     return buildRegistrationAssertion(krd, {
       type: AttestationType.BASIC_FULL,
@@ -164,13 +167,13 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
   /** Shows a transaction and returns its content hash (SHA-256 of the decoded content). */
   async function display(transaction: Transaction): Promise<Uint8Array> {
-    if (profile.tcDisplay === 0 || transaction.contentType !== profile.tcDisplayContentType) {
-      throw new DeviceError('invalidTransactionContent', `Authenticator ${profile.aaid} cannot show ${transaction.contentType}.`, {
+    if (statement.tcDisplay === 0 || transaction.contentType !== statement.tcDisplayContentType) {
+      throw new DeviceError('invalidTransactionContent', `Authenticator ${statement.aaid} cannot show ${transaction.contentType}.`, {
         asmStatusCode: AsmStatusCode.cannotRenderTransactionContent,
       });
     }
     const content = base64url.decode(transaction.content, 'transaction.content');
-    displayed.push({ aaid: profile.aaid, contentType: transaction.contentType, text: utf8.decode(content) });
+    displayed.push({ aaid: statement.aaid, contentType: transaction.contentType, text: utf8.decode(content) });
     return sha256(content);
   }
 
@@ -183,7 +186,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         (input.username === undefined || record.username === input.username),
     );
     if (found === undefined) {
-      throw new DeviceError('noSuitableAuthenticator', `Authenticator ${profile.aaid} holds no matching key for this AppID.`, {
+      throw new DeviceError('noSuitableAuthenticator', `Authenticator ${statement.aaid} holds no matching key for this AppID.`, {
         asmStatusCode: AsmStatusCode.keyDisappearedPermanently,
       });
     }
@@ -191,6 +194,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }
 
   const authenticator: Authenticator = {
+    aaid: statement.aaid,
     profile,
     misbehaviour: options.misbehaviour ?? {},
     displayed,
@@ -203,14 +207,14 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       regCounter += 1;
       const krd = buildKeyRegistrationData({
         aaid: writtenAaid(),
-        authenticatorVersion: profile.authenticatorVersion,
-        signatureAlgAndEncoding: profile.authenticationAlgorithm,
-        publicKeyAlgAndEncoding: profile.publicKeyAlgAndEncoding,
+        authenticatorVersion: statement.authenticatorVersion,
+        signatureAlgAndEncoding: statement.authenticationAlgorithm,
+        publicKeyAlgAndEncoding: publicKeyAlgAndEncoding,
         finalChallengeHash,
         keyID,
         signCounter,
         regCounter: countersSupported ? regCounter : 0,
-        publicKey: encodePublicKey(key, profile.publicKeyAlgAndEncoding),
+        publicKey: encodePublicKey(key, publicKeyAlgAndEncoding),
       });
       const assertion = await attest(krd, key);
       removeWhere(({ record }) => record.appID === appID && record.username === username);
@@ -227,10 +231,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const signCounter = !countersSupported ? 0 : authenticator.misbehaviour.staleCounter ? previous : previous + 1;
       const signedData = buildSignedData({
         aaid: writtenAaid(),
-        authenticatorVersion: profile.authenticatorVersion,
+        authenticatorVersion: statement.authenticatorVersion,
         authenticationMode:
           input.transaction === undefined ? AuthenticationMode.USER_VERIFIED : AuthenticationMode.USER_VERIFIED_TRANSACTION_SHOWN,
-        signatureAlgAndEncoding: profile.authenticationAlgorithm,
+        signatureAlgAndEncoding: statement.authenticationAlgorithm,
         authenticatorNonce: random(nonceLength),
         finalChallengeHash: input.finalChallengeHash,
         transactionContentHash,

@@ -118,7 +118,7 @@ export function createUafClient(options: UafClientOptions): UafClient {
   /** The transaction an authenticator can show: the first whose content type it displays. */
   function transactionFor(request: AuthenticationRequest, authenticator: Authenticator): Transaction | undefined {
     const transactions = request.transaction ?? [];
-    return transactions.find(({ contentType }) => contentType === authenticator.profile.tcDisplayContentType) ?? transactions[0];
+    return transactions.find(({ contentType }) => contentType === authenticator.profile.metadataStatement.tcDisplayContentType) ?? transactions[0];
   }
 
   return {
@@ -164,7 +164,7 @@ export function createUafClient(options: UafClientOptions): UafClient {
       // {aaid: "", keyID: ""} drops every key of the AppID; {aaid: A, keyID: ""} every key of A (UAF Protocol §3.6).
       for (const { aaid, keyID } of request.authenticators ?? []) {
         for (const authenticator of options.authenticators) {
-          if (aaid === '' || aaid === authenticator.profile.aaid) removed += authenticator.deregister(appID, keyID);
+          if (aaid === '' || aaid === authenticator.aaid) removed += authenticator.deregister(appID, keyID);
         }
       }
       return removed;

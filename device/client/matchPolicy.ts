@@ -1,49 +1,48 @@
+import { matchCriteria, type AuthenticatorFacts } from '../../uaf/policy/matchCriteria.js';
 import type { MatchCriteria, Policy } from '../../uaf/protocolTypes.js';
 import { assertionSchemeUafV1Tlv } from '../../uaf/registry.js';
 import type { Authenticator } from '../authenticator/createAuthenticator.js';
 
 // The client side of UAF policy matching (UAF Protocol §3.3): which of the phone's
-// authenticators a request lets it use. The server checks the outcome again with its own
-// metadata; this only decides what the phone offers.
+// authenticators, and which of their keys, a request lets it use. Each criterion is judged
+// by the server's own `matchCriteria`, so phone and server read a policy the same way.
 
 export type PolicyOperation = 'Reg' | 'Auth';
 
-/** One authenticator picked for a criterion, with the KeyIDs the criterion allows (empty: any). */
+/** One authenticator picked for a criterion, with the KeyIDs it may sign with (empty at registration). */
 export interface PolicyChoice {
   readonly authenticator: Authenticator;
   readonly keyIDs: readonly string[];
 }
 
-const bitsOverlap = (wanted: number | undefined, has: number): boolean => wanted === undefined || (wanted & has) !== 0;
-const listed = <T>(list: readonly T[] | undefined, value: T): boolean => list === undefined || list.includes(value);
+/**
+ * The facts the server will see from `authenticator`: one per key it holds at the AppID, and
+ * at registration one more for the key it would create (no KeyID yet).
+ */
+function factsOf(authenticator: Authenticator, appID: string, op: PolicyOperation): AuthenticatorFacts[] {
+  const statement = authenticator.profile.metadataStatement;
+  const fact = (keyID: string): AuthenticatorFacts => ({
+    aaid: statement.aaid,
+    keyID,
+    authenticationAlgorithm: statement.authenticationAlgorithm,
+    assertionScheme: assertionSchemeUafV1Tlv,
+    ...(statement.attestationTypes[0] === undefined ? {} : { attestationType: statement.attestationTypes[0] }),
+    authenticatorVersion: statement.authenticatorVersion,
+    metadata: statement,
+  });
+  const held = authenticator.registrations(appID).map((record) => fact(record.keyID));
+  return op === 'Reg' ? [...held, fact('')] : held;
+}
 
-/** True when `authenticator` meets every field of `criteria` at `appID` for `op`. Never throws. */
-export function isCriteriaMatched(criteria: MatchCriteria, authenticator: Authenticator, appID: string, op: PolicyOperation): boolean {
-  const { profile } = authenticator;
-  const heldKeys = authenticator.registrations(appID).map((record) => record.keyID);
-  const keysOk =
-    criteria.keyIDs === undefined
-      ? op === 'Reg' || heldKeys.length > 0
-      : criteria.keyIDs.some((keyID) => heldKeys.includes(keyID));
-  return (
-    keysOk &&
-    listed(criteria.aaid, profile.aaid) &&
-    listed(criteria.vendorID, profile.aaid.slice(0, 4)) &&
-    listed(criteria.authenticationAlgorithms, profile.authenticationAlgorithm) &&
-    listed(criteria.assertionSchemes, assertionSchemeUafV1Tlv) &&
-    listed(criteria.attestationTypes, profile.attestationType) &&
-    bitsOverlap(criteria.userVerification, profile.userVerification) &&
-    bitsOverlap(criteria.keyProtection, profile.keyProtection) &&
-    bitsOverlap(criteria.matcherProtection, profile.matcherProtection) &&
-    bitsOverlap(criteria.attachmentHint, profile.attachmentHint) &&
-    bitsOverlap(criteria.tcDisplay, profile.tcDisplay) &&
-    (criteria.authenticatorVersion === undefined || profile.authenticatorVersion >= criteria.authenticatorVersion)
-  );
+function choose(criteria: MatchCriteria, authenticator: Authenticator, appID: string, op: PolicyOperation): PolicyChoice | undefined {
+  const matching = factsOf(authenticator, appID, op).filter((facts) => matchCriteria(criteria, facts));
+  if (matching.length === 0) return undefined;
+  return { authenticator, keyIDs: op === 'Auth' ? matching.map(({ keyID }) => keyID) : [] };
 }
 
 /**
  * The first `accepted` alternative whose criteria are each met by a different authenticator
- * that no `disallowed` criterion matches; `undefined` when there is none.
+ * that no `disallowed` entry matches (for any key it holds); `undefined` when there is none.
  */
 export function matchPolicy(
   policy: Policy,
@@ -51,18 +50,21 @@ export function matchPolicy(
   appID: string,
   op: PolicyOperation,
 ): PolicyChoice[] | undefined {
-  // Matched as for 'Reg': a disallowed entry naming KeyIDs excludes only an authenticator holding one.
   const allowed = authenticators.filter(
-    (authenticator) => !(policy.disallowed ?? []).some((criteria) => isCriteriaMatched(criteria, authenticator, appID, 'Reg')),
+    (authenticator) =>
+      !(policy.disallowed ?? []).some((criteria) =>
+        factsOf(authenticator, appID, 'Reg').some((facts) => matchCriteria(criteria, facts)),
+      ),
   );
   for (const alternative of policy.accepted) {
     const choices: PolicyChoice[] = [];
     for (const criteria of alternative) {
-      const authenticator = allowed.find(
-        (candidate) => !choices.some((choice) => choice.authenticator === candidate) && isCriteriaMatched(criteria, candidate, appID, op),
-      );
-      if (authenticator === undefined) break;
-      choices.push({ authenticator, keyIDs: criteria.keyIDs ?? [] });
+      const choice = allowed
+        .filter((candidate) => !choices.some((taken) => taken.authenticator === candidate))
+        .map((candidate) => choose(criteria, candidate, appID, op))
+        .find((candidate) => candidate !== undefined);
+      if (choice === undefined) break;
+      choices.push(choice);
     }
     if (alternative.length > 0 && choices.length === alternative.length) return choices;
   }
