@@ -60,3 +60,21 @@ export class OutOfBandInputInvalid extends Error {
     this.code = code;
   }
 }
+
+/**
+ * The server answered the phone with an HTTP error. `code` is the server's camelCase `error`
+ * (API.md: `tokenNotFound`, `tokenExpired`, …), not one of ours; `statusCode` the UAF code if any.
+ */
+export class ServerRefused extends Error {
+  override name = 'ServerRefused';
+  readonly code: string;
+  readonly httpStatus: number;
+  readonly statusCode: number | undefined;
+
+  constructor(httpStatus: number, code: string, statusCode: number | undefined, message: string) {
+    super(message);
+    this.code = code;
+    this.httpStatus = httpStatus;
+    this.statusCode = statusCode;
+  }
+}
