@@ -95,8 +95,10 @@ function outcome(run: () => unknown): string {
     run();
     return 'accepted';
   } catch (error) {
-    if (!(error instanceof UafError) || !Object.hasOwn(errorStatusCodes, error.code) || error.statusCode !== errorStatusCodes[error.code]) throw error;
-    return error.code;
+    if (!(error instanceof UafError)) throw error;
+    const { code, statusCode } = error as UafError;
+    if (!Object.hasOwn(errorStatusCodes, code) || statusCode !== errorStatusCodes[code]) throw error;
+    return code;
   }
 }
 
