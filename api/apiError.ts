@@ -1,21 +1,11 @@
+import { errorStatusCodes, type ErrorCode as UafErrorCode } from '../uaf/index.js';
+
 /**
  * Every refusal the API gives: a camelCase `code` from one closed union, its HTTP status from one
  * table, and a human sentence that never holds a secret. Handlers throw `ApiError`; the error
  * middleware (api/errorHandler.ts) writes it as `{ error, message, statusCode? }`.
  */
-export type ApiErrorCode =
-  | 'malformedJson'
-  | 'invalidRequest'
-  | 'unauthorized'
-  | 'notFound'
-  | 'methodNotAllowed'
-  | 'notAcceptable'
-  | 'payloadTooLarge'
-  | 'unsupportedMediaType'
-  | 'serviceUnavailable'
-  | 'internalError';
-
-export const httpStatusOf: Record<ApiErrorCode, number> = {
+const apiStatuses = {
   malformedJson: 400,
   invalidRequest: 400,
   unauthorized: 401,
@@ -24,9 +14,39 @@ export const httpStatusOf: Record<ApiErrorCode, number> = {
   notAcceptable: 406,
   payloadTooLarge: 413,
   unsupportedMediaType: 415,
-  serviceUnavailable: 503,
   internalError: 500,
-};
+  serviceUnavailable: 503,
+  // Refusals of an operation workflow (workflows/operationSession.ts)
+  noCredentials: 404,
+  operationNotFound: 404,
+  operationClosed: 409,
+  requestNotIssued: 409,
+  responseInProgress: 409,
+  credentialExists: 409,
+  requestExpired: 410,
+} as const;
+
+/** UAF refusals of a message that could not even be read: 400. Every other broken rule: 422. */
+const malformedUafCodes = new Set<UafErrorCode>([
+  'tlvTruncated', 'tlvLengthExceedsInput', 'tlvTrailingBytes', 'tlvTooDeep', 'tlvUnexpectedTag', 'tlvMissingElement',
+  'tlvDuplicateElement', 'tlvUnexpectedElement', 'tlvInvalidValueLength', 'invalidBase64url', 'invalidBase64',
+  'invalidUtf8', 'invalidJson', 'missingField', 'unexpectedField', 'invalidField', 'unsupportedVersion',
+  'operationMismatch', 'serverDataInvalid',
+]);
+const uafStatuses = Object.fromEntries(
+  (Object.keys(errorStatusCodes) as UafErrorCode[]).map((code) => [
+    code,
+    code === 'serverDataExpired' ? 410 : malformedUafCodes.has(code) ? 400 : 422,
+  ]),
+) as Record<UafErrorCode, number>;
+
+export type ApiErrorCode = keyof typeof apiStatuses | UafErrorCode;
+
+export const httpStatusOf: Record<ApiErrorCode, number> = { ...uafStatuses, ...apiStatuses };
+
+export function isApiErrorCode(code: string): code is ApiErrorCode {
+  return Object.hasOwn(httpStatusOf, code);
+}
 
 export class ApiError extends Error {
   override name = 'ApiError';

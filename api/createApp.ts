@@ -3,10 +3,13 @@ import express, { type Express } from 'express';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { deriveKeys } from '../config/deriveKeys.js';
 import type { Config } from '../config/loadConfig.js';
 import { errorHandler, notFoundHandler } from './errorHandler.js';
 import { createHealthRouter } from './health.js';
 import { jsonBody } from './jsonBody.js';
+import { createOperations } from './operations.js';
+import { createUafRouter } from './uafRoutes.js';
 
 export interface AppDependencies {
   client: Client;
@@ -40,6 +43,9 @@ export function createApp({ client, db, config, logger }: AppDependencies): Expr
   app.use(jsonBody);
 
   app.use(createHealthRouter({ client, db, taskQueue: config.temporal.taskQueue }));
+  const keys = deriveKeys(config.serverSecret);
+  const operations = createOperations({ client, taskQueue: config.temporal.taskQueue, keys });
+  app.use(createUafRouter({ config, keys, operations }));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
 import { loadConfigOrExit } from '../config/loadConfig.js';
 import { createDatabase } from '../store/database.js';
+import { createDataConverter } from '../worker/dataConverter.js';
 import { createApp } from './createApp.js';
 
 const config = loadConfigOrExit();
@@ -10,7 +11,11 @@ const logger = pino({ name: 'outband-api' });
 
 // One lazily connected client for the process: never a connection per request.
 const connection = Connection.lazy({ address: config.temporal.address });
-const client = new Client({ connection, namespace: config.temporal.namespace });
+const client = new Client({
+  connection,
+  namespace: config.temporal.namespace,
+  dataConverter: createDataConverter(config.payloadCodecKey),
+});
 const { client: mongo, db } = createDatabase(config.mongodbUri);
 
 const server = createApp({ client, db, config, logger }).listen(config.port);

@@ -1,1 +1,4 @@
+export { authentication } from './authentication.js';
+export { deregistration } from './deregistration.js';
 export { probe } from './probe.js';
+export { registration } from './registration.js';

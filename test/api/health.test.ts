@@ -11,6 +11,13 @@ import { freePort, startFerretDb, type Service } from '../../scripts/services.js
 import { createDatabase, type Database } from '../../store/database.js';
 import { bundleWorkflows, connectTemporal, connectTestDatabase, uniqueName, type TemporalHarness } from '../setup/harness.js';
 import { testConfig } from '../setup/testConfig.js';
+import { deriveKeys } from '../../config/deriveKeys.js';
+import type { Db } from 'mongodb';
+
+const activityDependencies = (db: Db) => {
+  const config = testConfig();
+  return { db, metadata: new Map(), uaf: config.uaf, keys: deriveKeys(config.serverSecret) };
+};
 
 const logger = pino({ level: 'silent' });
 let temporal: TemporalHarness;
@@ -36,7 +43,7 @@ describe('GET /healthz/workflow', () => {
       connection: temporal.nativeConnection,
       taskQueue,
       workflowBundle: bundle,
-      activities: createActivities({ db: database.db }),
+      activities: { checkDatabase: createActivities(activityDependencies(database.db)).checkDatabase },
     });
     const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue });
     const { url, server } = await listen(createApp({ client: temporal.client, db: database.db, config, logger }));

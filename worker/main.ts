@@ -1,0 +1,47 @@
+import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { pino } from 'pino';
+import { createActivities } from '../activities/index.js';
+import { deriveKeys } from '../config/deriveKeys.js';
+import { loadConfigOrExit } from '../config/loadConfig.js';
+import { createCredentials } from '../store/credentials.js';
+import { createDatabase } from '../store/database.js';
+import { readMetadataDirectory } from '../store/metadataDirectory.js';
+import { createDataConverter } from './dataConverter.js';
+import { createWorkerLogger } from './workerLogger.js';
+import { workflowSource } from './workflowSource.js';
+
+const config = loadConfigOrExit();
+const logger = pino({ name: 'outband-worker' });
+
+// SDK and Core logs go through pino; the runtime must be installed before anything else.
+Runtime.install({
+  logger: createWorkerLogger(logger),
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+});
+
+const { client: mongo, db } = createDatabase(config.mongodbUri);
+let connection: NativeConnection | undefined;
+try {
+  const metadata = await readMetadataDirectory(config.uaf.metadataDir);
+  logger.info({ authenticators: [...metadata.keys()] }, 'metadata statements loaded');
+  await createCredentials(db).ensureIndexes();
+  connection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    ...(await workflowSource()),
+    dataConverter: createDataConverter(config.payloadCodecKey),
+    activities: createActivities({ db, metadata, uaf: config.uaf, keys: deriveKeys(config.serverSecret) }),
+  });
+  logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker running');
+  // Resolves after SIGINT/SIGTERM (the Runtime's shutdown signals) once in-flight tasks finish.
+  await worker.run();
+  logger.info('worker stopped');
+} catch (error) {
+  logger.error({ err: error }, 'worker failed');
+  process.exitCode = 1;
+} finally {
+  await connection?.close();
+  await mongo.close();
+}

@@ -1,0 +1,7 @@
+import type { OperationInput, OperationState } from './messages.js';
+import { runOperation } from './runOperation.js';
+
+/** Workflow type `deregistration`: see runOperation for the shape every operation shares. */
+export async function deregistration(input: OperationInput): Promise<OperationState> {
+  return runOperation({ ...input, operation: 'deregistration' });
+}
