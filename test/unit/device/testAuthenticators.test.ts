@@ -21,6 +21,15 @@ describe('the test attestation CA', () => {
   });
 });
 
+describe('the phone-side profiles', () => {
+  it.each(testAuthenticatorProfiles.map(({ metadataStatement }) => ({ aaid: metadataStatement.aaid, metadataStatement })))(
+    '$aaid carries the very statement the server loads from metadata/',
+    ({ aaid, metadataStatement }) => {
+      expect(metadata.get(aaid)).toEqual(metadataStatement);
+    },
+  );
+});
+
 describe.each(fullProfiles.map(({ metadataStatement, attestation }) => ({ aaid: metadataStatement.aaid, attestation })))(
   'the attestation certificate of $aaid',
   ({ aaid, attestation }) => {
