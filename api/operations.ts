@@ -4,6 +4,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type Client,
+  type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import type { ServerKeys } from '../config/deriveKeys.js';
@@ -73,9 +74,14 @@ export function createOperations({ client, taskQueue, keys }: OperationsDependen
   }
 
   async function submitResponse(workflowId: string, input: SubmitResponseInput): Promise<ServerResponse> {
+    const handle = client.workflow.getHandle(workflowId);
     try {
-      return await client.workflow.getHandle(workflowId).executeUpdate(submitResponseUpdate, { args: [input] });
+      return await handle.executeUpdate(submitResponseUpdate, { args: [input] });
     } catch (error) {
+      // An update on a closed workflow reports it as not found: tell "ended" from "never was".
+      if (error instanceof WorkflowNotFoundError && (await hasEnded(handle))) {
+        throw new ApiError('operationClosed', 'The operation has already ended; a response is accepted once.', undefined, { cause: error });
+      }
       throw toApiError(error);
     }
   }
@@ -102,6 +108,14 @@ export function createOperations({ client, taskQueue, keys }: OperationsDependen
 
 export type Operations = ReturnType<typeof createOperations>;
 
+async function hasEnded(handle: WorkflowHandle): Promise<boolean> {
+  try {
+    return (await handle.describe()).status.name !== 'RUNNING';
+  } catch {
+    return false;
+  }
+}
+
 /** A workflow's coded refusal becomes the same code over HTTP; a vanished workflow is 404/409. */
 function toApiError(error: unknown): unknown {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
@@ -111,10 +125,6 @@ function toApiError(error: unknown): unknown {
   }
   if (error instanceof WorkflowNotFoundError) {
     return new ApiError('operationNotFound', 'The operation does not exist (or has ended and been purged).', 1491, { cause: error });
-  }
-  // Updating a workflow that has already completed.
-  if (error instanceof Error && /already completed/i.test(error.message)) {
-    return new ApiError('operationClosed', 'The operation has already ended.', 1491, { cause: error });
   }
   return error;
 }
