@@ -172,8 +172,18 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         asmStatusCode: AsmStatusCode.cannotRenderTransactionContent,
       });
     }
-    const content = base64url.decode(transaction.content, 'transaction.content');
-    displayed.push({ aaid: statement.aaid, contentType: transaction.contentType, text: utf8.decode(content) });
+    let content: Uint8Array;
+    let text: string;
+    try {
+      content = base64url.decode(transaction.content, 'transaction.content');
+      text = utf8.decode(content);
+    } catch (cause) {
+      throw new DeviceError('invalidTransactionContent', 'The transaction content is not base64url of UTF-8 text.', {
+        asmStatusCode: AsmStatusCode.cannotRenderTransactionContent,
+        cause,
+      });
+    }
+    displayed.push({ aaid: statement.aaid, contentType: transaction.contentType, text });
     return sha256(content);
   }
 

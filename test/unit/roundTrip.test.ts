@@ -74,6 +74,18 @@ describe('transaction confirmation', () => {
     );
   });
 
+  it('is refused by the phone when the content is not base64url text: invalidTransactionContent', async () => {
+    const phone = createPhone('4F42#0001');
+    const credential = await registerPhone(phone, 'alice');
+    const { request } = authenticationRound(credential, 'Pay CHF 120.00 to Bob');
+    const broken = { ...request, transaction: [{ contentType: 'text/plain', content: 'not base64url!' }] };
+    await expect(phone.client.authenticate(JSON.stringify([broken]))).rejects.toMatchObject({
+      code: 'invalidTransactionContent',
+      clientErrorCode: 0x0d,
+    });
+    expect(phone.authenticator.displayed).toEqual([]);
+  });
+
   it('is refused by an authenticator without a display: invalidTransactionContent (client error 0x0d)', async () => {
     const phone = createPhone('4F42#0009');
     const credential = await registerPhone(phone, 'alice');
