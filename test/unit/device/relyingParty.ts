@@ -13,7 +13,9 @@ import {
   type VerifyAuthenticationResponseResult,
 } from '../../../uaf/authentication/verifyAuthenticationResponse.js';
 import { parseMetadataStatement, type MetadataStatement } from '../../../uaf/metadata/parseMetadataStatement.js';
-import type { AuthenticationRequest, Policy, RegistrationRequest, Transaction, TrustedFacetList } from '../../../uaf/protocolTypes.js';
+import { buildAuthenticationPolicy } from '../../../uaf/policy/buildAuthenticationPolicy.js';
+import { buildRegistrationPolicy } from '../../../uaf/policy/buildRegistrationPolicy.js';
+import type { AuthenticationRequest, RegistrationRequest, Transaction, TrustedFacetList } from '../../../uaf/protocolTypes.js';
 import { parseRegistrationResponse } from '../../../uaf/registration/parseRegistrationResponse.js';
 import {
   verifyRegistrationResponse,
@@ -74,7 +76,7 @@ export interface RegistrationRound {
 /** Issues a RegistrationRequest for `username` accepting only `aaid`, and verifies the answer. */
 export function registrationRound(username: string, aaid: string): RegistrationRound {
   const challenge = buildChallenge(random);
-  const policy: Policy = { accepted: [[{ aaid: [aaid] }]] };
+  const policy = buildRegistrationPolicy({ accepted: [[{ aaid: [aaid] }]] });
   const request = buildRegistrationRequest({ appID, challenge, username, policy });
   return {
     request,
@@ -102,7 +104,7 @@ export interface AuthenticationRound {
 /** Issues an AuthenticationRequest naming the credential's key (step-up), with an optional text/plain transaction. */
 export function authenticationRound(credential: StoredCredential, transactionText?: string): AuthenticationRound {
   const challenge = buildChallenge(random);
-  const policy: Policy = { accepted: [[{ aaid: [credential.aaid], keyIDs: [credential.keyID] }]] };
+  const policy = buildAuthenticationPolicy({ registered: [credential] });
   const transaction = transactionText === undefined ? undefined : buildTransaction(transactionText);
   const request = buildAuthenticationRequest({ appID, challenge, policy, ...(transaction && { transaction: [transaction] }) });
   return {

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createAuthenticator } from '../../../../device/authenticator/createAuthenticator.js';
 import { createUafClient } from '../../../../device/client/createUafClient.js';
 import { testAuthenticatorProfile } from '../../../../device/testAuthenticators.js';
+import { buildRegistrationPolicy } from '../../../../uaf/policy/buildRegistrationPolicy.js';
 import { buildDeregistrationRequest } from '../../../../uaf/request/buildDeregistrationRequest.js';
 import type { RegistrationRequest } from '../../../../uaf/protocolTypes.js';
 import { appID, authenticationRound, createPhone, facetID, facetsFetch, registerPhone, registrationRound } from '../relyingParty.js';
@@ -105,8 +106,19 @@ describe('policy', () => {
     const phone = createPhone('4F42#0001');
     const credential = await registerPhone(phone, 'alice');
     const request = registrationRound('alice', '4F42#0001').request;
-    const policy = { ...request.policy, disallowed: [{ aaid: ['4F42#0001'], keyIDs: [credential.keyID] }] };
+    const policy = buildRegistrationPolicy({ accepted: request.policy.accepted, registered: [credential] });
     await expect(phone.client.register(asRequest({ ...request, policy }))).rejects.toMatchObject({ code: 'noSuitableAuthenticator' });
+  });
+
+  it('falls through to the next accepted alternative when the first authenticator is disallowed', async () => {
+    const { authenticators, client } = twoAuthenticatorPhone();
+    const first = registrationRound('alice', '4F42#0001');
+    const [credential] = first.verify(await client.register(first.uafRequest)).credentials;
+    const request = registrationRound('alice', '4F42#0001').request;
+    const policy = buildRegistrationPolicy({ accepted: [[{ aaid: ['4F42#0001'] }], [{ aaid: ['4F42#0004'] }]], registered: [credential!] });
+    const [response] = JSON.parse(await client.register(asRequest({ ...request, policy })));
+    expect(response.assertions).toHaveLength(1);
+    expect(authenticators.map((authenticator) => authenticator.registrations().length)).toEqual([1, 1]);
   });
 
   it("signs with the named user's key when several users registered at the AppID", async () => {
