@@ -20,7 +20,36 @@ export interface PublicKeyDecoderOptions {
 
 type PublicKeyDecoder = (options: PublicKeyDecoderOptions) => KeyObject;
 
+// Speed: OpenSSL 3 decodes DER keys slowly (≈180 µs for P-256, ≈240 µs for RSA) while JWK import
+// is ≈100 µs and ≈17 µs, so the common SPKI layouts are rewritten as JWK. secp256k1 stays DER
+// (its JWK import is the slower one). JWK import still checks the point is on the curve.
+const p256SpkiPrefix = ecSpkiPrefixes.secp256r1;
+const rsa2048SpkiPrefix = Uint8Array.from(Buffer.from('30820122300d06092a864886f70d01010105000382010f003082010a0282010100', 'hex'));
+const rsa2048SpkiSuffix = Uint8Array.from([0x02, 0x03, 0x01, 0x00, 0x01]);
+
+function startsWith(bytes: Uint8Array, prefix: Uint8Array, at = 0): boolean {
+  if (bytes.length < at + prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix[i]) return false;
+  return true;
+}
+
+function p256Point(point: Uint8Array): KeyObject {
+  const jwk = { kty: 'EC', crv: 'P-256', x: base64url.encode(point.subarray(1, 33)), y: base64url.encode(point.subarray(33, 65)) };
+  return createPublicKey({ key: jwk, format: 'jwk' });
+}
+
+function rsaModulus(n: Uint8Array, e: Uint8Array): KeyObject {
+  return createPublicKey({ key: { kty: 'RSA', n: base64url.encode(n), e: base64url.encode(e) }, format: 'jwk' });
+}
+
 function spki(bytes: Uint8Array): KeyObject {
+  if (bytes.length === p256SpkiPrefix.length + 65 && startsWith(bytes, p256SpkiPrefix) && bytes[p256SpkiPrefix.length] === 0x04) {
+    return p256Point(bytes.subarray(p256SpkiPrefix.length));
+  }
+  const rsaLength = rsa2048SpkiPrefix.length + 256 + rsa2048SpkiSuffix.length;
+  if (bytes.length === rsaLength && startsWith(bytes, rsa2048SpkiPrefix) && startsWith(bytes, rsa2048SpkiSuffix, rsaLength - 5)) {
+    return rsaModulus(bytes.subarray(rsa2048SpkiPrefix.length, rsa2048SpkiPrefix.length + 256), rsa2048SpkiSuffix.subarray(2));
+  }
   return createPublicKey({ key: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), format: 'der', type: 'spki' });
 }
 
@@ -29,6 +58,7 @@ const publicKeyDecoders: Readonly<Record<number, PublicKeyDecoder>> = {
   // ALG_KEY_ECC_X962_RAW: 04‖X‖Y; the curve comes from the signature algorithm.
   [AlgKey.ECC_X962_RAW]: ({ bytes, keyKind }) => {
     if (keyKind === 'rsa' || bytes.length !== 65 || bytes[0] !== 0x04) throw new Error('not an uncompressed point');
+    if (keyKind === 'secp256r1') return p256Point(bytes);
     const prefix = ecSpkiPrefixes[keyKind];
     const der = new Uint8Array(prefix.length + bytes.length);
     der.set(prefix);
@@ -40,16 +70,14 @@ const publicKeyDecoders: Readonly<Record<number, PublicKeyDecoder>> = {
   // ALG_KEY_RSA_2048_RAW: modulus n (256 bytes) followed by the exponent e.
   [AlgKey.RSA_2048_RAW]: ({ bytes }) => {
     if (bytes.length <= 256 || bytes.length > 256 + 8) throw new Error('not n‖e');
-    const jwk = { kty: 'RSA', n: base64url.encode(bytes.subarray(0, 256)), e: base64url.encode(bytes.subarray(256)) };
-    return createPublicKey({ key: jwk, format: 'jwk' });
+    return rsaModulus(bytes.subarray(0, 256), bytes.subarray(256));
   },
   // ALG_KEY_RSA_2048_DER: the registry says PKCS#1 RSAPublicKey; real authenticators send SPKI, so both.
   [AlgKey.RSA_2048_DER]: ({ bytes }) => {
-    const der = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     try {
-      return createPublicKey({ key: der, format: 'der', type: 'spki' });
+      return spki(bytes);
     } catch {
-      return createPublicKey({ key: der, format: 'der', type: 'pkcs1' });
+      return createPublicKey({ key: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), format: 'der', type: 'pkcs1' });
     }
   },
 };
