@@ -1,0 +1,82 @@
+import type { JWK } from 'jose';
+import type { DispatchFailed } from './errors.js';
+
+// The contract every dispatcher (built-in or plug-in) implements. The activity builds the
+// request from the workflow's token and the stored dispatch target, asks the registry for the
+// dispatcher by id and maps the outcome onto the DispatchTokenResponse (API.md endpoint 12).
+
+/** Every `dispatchResult` of a DispatchTokenResponse (API.md endpoint 12). */
+export type DispatchResult =
+  | 'dispatched'
+  | 'dispatchError'
+  | 'dispatchTargetExpired'
+  | 'dispatchTargetNotFound'
+  | 'dispatcherNotFound'
+  | 'userNotFound'
+  | 'internalError';
+
+/** What the phone needs to redeem the token (API.md "Out-of-band payload"). */
+export interface NmaData {
+  readonly token: string;
+  /** `$PUBLIC_URL/nevisfido/token/redeem/<operation>`. */
+  readonly redeem_url: string;
+  /** visual-string mode: the string; number-match mode: the three choices. */
+  readonly channel_linking?: string | readonly string[];
+}
+
+/** The stored dispatch target, as far as a dispatcher needs it. */
+export interface DispatchTarget {
+  /** The provider address, e.g. the FCM registration token. */
+  readonly target?: string;
+  /** The phone's public encryption JWK; when present `nma_data` travels as a compact JWE to it. */
+  readonly encryptionKey?: JWK;
+}
+
+/** `dispatchInformation` of the dispatch token request, already parsed from string form. */
+export interface DispatchInformation {
+  /** The visible push notification (FCM). It alerts the user and carries no transaction text. */
+  readonly notification?: { readonly title?: string; readonly body?: string };
+  /** Free-form extra information; passed on by dispatchers that have a place for it (the webhook). */
+  readonly data?: unknown;
+}
+
+export interface DispatchRequest {
+  readonly nmaData: NmaData;
+  readonly target?: DispatchTarget;
+  readonly dispatchInformation?: DispatchInformation;
+}
+
+/** `dispatcherInformation` of the DispatchTokenResponse. */
+export interface DispatcherInformation {
+  readonly name: string;
+  /** Dispatcher output: the link, the PNG as plain base64, or the FCM message name. */
+  readonly response?: string;
+}
+
+/** The out-of-band payload as it is sent (API.md): clear JSON object, or a compact JWE string. */
+export interface DispatchPayload {
+  readonly nma_data: NmaData | string;
+  readonly nma_data_content_type: 'application/json' | 'application/jose';
+  readonly nma_data_version: '1';
+}
+
+export type DispatchOutcome =
+  | { readonly dispatchResult: 'dispatched'; readonly dispatcherInformation: DispatcherInformation; readonly targetDead: false }
+  | {
+      readonly dispatchResult: 'dispatchError';
+      readonly dispatcherInformation: DispatcherInformation;
+      /** The provider says the target's address will never work again (FCM `UNREGISTERED`): mark it dead. */
+      readonly targetDead: boolean;
+      /** Why, with the provider's own error as `cause`. Not serialisable: an activity returns `failure.code`. */
+      readonly failure: DispatchFailed;
+    }
+  | { readonly dispatchResult: 'dispatcherNotFound'; readonly dispatcherInformation: DispatcherInformation; readonly targetDead: false };
+
+/**
+ * A dispatcher: built by a factory over its injected client and options, looked up by `id`
+ * (the `dispatcher` value of the API). `dispatch` never throws: every failure is an outcome.
+ */
+export interface Dispatcher {
+  readonly id: string;
+  dispatch(request: DispatchRequest): Promise<DispatchOutcome>;
+}
