@@ -1,6 +1,6 @@
 import type { TrustedFacetList, Version } from '../protocolTypes.js';
 import { uafProtocolVersion } from '../registry.js';
-import { check } from '../request/buildOperationHeader.js';
+import { checkArgument } from '../request/checkArgument.js';
 
 /** Facet ID forms (AppID and Facets §3.1.2; the conformance tool's Dereg-Req-3 P-3 check). */
 export const facetIdPrefixes = ['https://', 'android:apk-key-hash:', 'ios:bundle-id:'] as const;
@@ -20,7 +20,7 @@ export function buildTrustedFacets({ ids, version = uafProtocolVersion, allowAny
   ids.forEach((id, index) => {
     const known = facetIdPrefixes.some((prefix) => id.startsWith(prefix) && id.length > prefix.length);
     const origin = !id.startsWith('https://') || /^https:\/\/[^/?#]+$/.test(id);
-    check((allowAnyId || known) && origin, `ids[${index}]`, id, 'https://origin, android:apk-key-hash:…, or ios:bundle-id:…');
+    checkArgument((allowAnyId || known) && origin, `ids[${index}]`, id, 'https://origin, android:apk-key-hash:…, or ios:bundle-id:…');
   });
   return { trustedFacets: [{ version: { major: version.major, minor: version.minor }, ids: [...ids] }] };
 }

@@ -1,5 +1,6 @@
 import type { AuthenticationRequest, Policy, Transaction } from '../protocolTypes.js';
-import { buildOperationHeader, check, type BuildOperationHeaderOptions } from './buildOperationHeader.js';
+import { buildOperationHeader, type BuildOperationHeaderOptions } from './buildOperationHeader.js';
+import { checkArgument } from './checkArgument.js';
 import { checkChallenge } from './buildRegistrationRequest.js';
 
 export interface BuildAuthenticationRequestOptions extends Omit<BuildOperationHeaderOptions<'Auth'>, 'op'> {
@@ -14,7 +15,7 @@ export interface BuildAuthenticationRequestOptions extends Omit<BuildOperationHe
 export function buildAuthenticationRequest(options: BuildAuthenticationRequestOptions): AuthenticationRequest {
   const { challenge, policy, transaction, ...header } = options;
   checkChallenge(challenge);
-  if (transaction !== undefined) check(transaction.length >= 1, 'transaction', transaction.length, 'at least one entry');
+  if (transaction !== undefined) checkArgument(transaction.length >= 1, 'transaction', transaction.length, 'at least one entry');
   return {
     header: buildOperationHeader({ ...header, op: 'Auth' }),
     challenge,

@@ -1,5 +1,6 @@
 import type { DeregisterAuthenticator, DeregistrationRequest } from '../protocolTypes.js';
-import { buildOperationHeader, check, type BuildOperationHeaderOptions } from './buildOperationHeader.js';
+import { buildOperationHeader, type BuildOperationHeaderOptions } from './buildOperationHeader.js';
+import { checkArgument } from './checkArgument.js';
 
 export interface BuildDeregistrationRequestOptions extends Omit<BuildOperationHeaderOptions<'Dereg'>, 'op'> {
   /**
@@ -16,10 +17,10 @@ const keyIdPattern = /^([A-Za-z0-9_-]{43,2731})?$/;
 /** A DeregistrationRequest (UAF Protocol §3.6.2). There is no response to it. */
 export function buildDeregistrationRequest(options: BuildDeregistrationRequestOptions): DeregistrationRequest {
   const { authenticators, ...header } = options;
-  check(authenticators.length >= 1, 'authenticators', authenticators.length, 'at least one entry');
+  checkArgument(authenticators.length >= 1, 'authenticators', authenticators.length, 'at least one entry');
   authenticators.forEach(({ aaid, keyID }, index) => {
-    check(aaidPattern.test(aaid), `authenticators[${index}].aaid`, aaid, 'VVVV#MMMM or ""');
-    check(keyIdPattern.test(keyID) && (aaid !== '' || keyID === ''), `authenticators[${index}].keyID`, keyID.length, 'base64url of 32..2048 bytes, or "" (and "" when aaid is "")');
+    checkArgument(aaidPattern.test(aaid), `authenticators[${index}].aaid`, aaid, 'VVVV#MMMM or ""');
+    checkArgument(keyIdPattern.test(keyID) && (aaid !== '' || keyID === ''), `authenticators[${index}].keyID`, keyID.length, 'base64url of 32..2048 bytes, or "" (and "" when aaid is "")');
   });
   return { header: buildOperationHeader({ ...header, op: 'Dereg' }), authenticators };
 }

@@ -1,7 +1,7 @@
-import { ConfigurationInvalid } from '../errors.js';
 import type { Extension, Operation, OperationHeader } from '../protocolTypes.js';
 import { uafProtocolVersion } from '../registry.js';
 import { extensionSchema } from '../response/messageSchemas.js';
+import { checkArgument } from './checkArgument.js';
 
 export interface BuildOperationHeaderOptions<Op extends Operation> {
   op: Op;
@@ -16,9 +16,9 @@ export interface BuildOperationHeaderOptions<Op extends Operation> {
 /** An OperationHeader with upv 1.1 (UAF Protocol §3.1.3). Refuses values the spec forbids. */
 export function buildOperationHeader<Op extends Operation>(options: BuildOperationHeaderOptions<Op>): OperationHeader & { op: Op } {
   const { op, appID, serverData, exts } = options;
-  check(appID.length >= 1 && appID.length <= 512, 'appID', appID.length, '1..512 characters');
-  if (serverData !== undefined) check(serverData.length >= 1 && serverData.length <= 1536, 'serverData', serverData.length, '1..1536 characters');
-  exts?.forEach((ext, index) => check(extensionSchema.safeParse(ext).success, `exts[${index}]`, ext.id, 'id 1..32 characters, data base64url'));
+  checkArgument(appID.length >= 1 && appID.length <= 512, 'appID', appID.length, '1..512 characters');
+  if (serverData !== undefined) checkArgument(serverData.length >= 1 && serverData.length <= 1536, 'serverData', serverData.length, '1..1536 characters');
+  exts?.forEach((ext, index) => checkArgument(extensionSchema.safeParse(ext).success, `exts[${index}]`, ext.id, 'id 1..32 characters, data base64url'));
   return {
     upv: { ...uafProtocolVersion },
     op,
@@ -26,9 +26,4 @@ export function buildOperationHeader<Op extends Operation>(options: BuildOperati
     ...(serverData !== undefined && { serverData }),
     ...(exts !== undefined && { exts }),
   };
-}
-
-/** Throws `invalidArgument` naming `field` unless `ok`. */
-export function check(ok: boolean, field: string, seen: unknown, expected: unknown): void {
-  if (!ok) throw new ConfigurationInvalid('invalidArgument', 'A request value is out of the range the spec allows.', { field, seen, expected });
 }

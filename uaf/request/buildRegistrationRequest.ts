@@ -1,5 +1,6 @@
 import type { Policy, RegistrationRequest } from '../protocolTypes.js';
-import { buildOperationHeader, check, type BuildOperationHeaderOptions } from './buildOperationHeader.js';
+import { buildOperationHeader, type BuildOperationHeaderOptions } from './buildOperationHeader.js';
+import { checkArgument } from './checkArgument.js';
 
 export interface BuildRegistrationRequestOptions extends Omit<BuildOperationHeaderOptions<'Reg'>, 'op'> {
   /** From `buildChallenge`. */
@@ -14,11 +15,11 @@ export interface BuildRegistrationRequestOptions extends Omit<BuildOperationHead
 export function buildRegistrationRequest(options: BuildRegistrationRequestOptions): RegistrationRequest {
   const { challenge, username, policy, ...header } = options;
   checkChallenge(challenge);
-  check(username.length >= 1 && username.length <= 128, 'username', username.length, '1..128 characters');
+  checkArgument(username.length >= 1 && username.length <= 128, 'username', username.length, '1..128 characters');
   return { header: buildOperationHeader({ ...header, op: 'Reg' }), challenge, username, policy };
 }
 
 /** A challenge is base64url of 8..64 bytes: 11..86 characters (UAF Protocol §3.4.1). */
 export function checkChallenge(challenge: string): void {
-  check(/^[A-Za-z0-9_-]{11,86}$/.test(challenge), 'challenge', challenge.length, 'base64url, 11..86 characters');
+  checkArgument(/^[A-Za-z0-9_-]{11,86}$/.test(challenge), 'challenge', challenge.length, 'base64url, 11..86 characters');
 }
