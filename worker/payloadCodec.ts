@@ -1,7 +1,9 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// CommonJS package: a default import works both under Node's ESM loader and in bundlers.
+import proto from '@temporalio/proto';
 
+const { Payload: PayloadProto } = proto.temporal.api.common.v1;
 const encoding = 'binary/encrypted';
 const ivLength = 12;
 const tagLength = 16;
@@ -31,7 +33,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     return payloads.map((payload) => {
       const iv = randomBytes(ivLength);
       const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-      const clear = temporal.api.common.v1.Payload.encode(payload).finish();
+      const clear = PayloadProto.encode(payload).finish();
       const data = Buffer.concat([iv, cipher.update(clear), cipher.final(), cipher.getAuthTag()]);
       return { metadata: { encoding: utf8.encode(encoding), 'encryption-key-id': utf8.encode(this.keyId) }, data };
     });
@@ -47,7 +49,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, ivLength));
       decipher.setAuthTag(data.subarray(data.length - tagLength));
       const clear = Buffer.concat([decipher.update(data.subarray(ivLength, data.length - tagLength)), decipher.final()]);
-      return temporal.api.common.v1.Payload.decode(clear);
+      return PayloadProto.decode(clear);
     });
   }
 }

@@ -78,3 +78,50 @@ describe('in-band operations', () => {
     expect(afterwards).toMatchObject({ status: 404, body: { error: 'noCredentials', statusCode: 1481 } });
   });
 });
+
+describe('two users on one phone', () => {
+  it('step-up with a username offers only that user\'s keys and signs with them', async () => {
+    const phone = newPhone();
+    const credentials = stack.database.db.collection('credentials');
+    for (const username of ['carol', 'dave']) {
+      const request = await post('/nevisfido/uaf/1.1/request/registration', { op: 'Reg', context: { username } }, asRelyingParty());
+      await phone.respond(request.body as never, `${stack.url}/nevisfido`);
+    }
+    const keyOf = async (username: string) => (await credentials.findOne({ username }))!.keyId as string;
+    const [carolKey, daveKey] = [await keyOf('carol'), await keyOf('dave')];
+    expect(carolKey).not.toBe(daveKey);
+
+    const request = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: 'dave' } });
+    const [message] = JSON.parse(request.body.uafRequest);
+    expect(message.policy.accepted).toEqual([[{ aaid: ['4F42#0001'], keyIDs: [daveKey] }]]);
+
+    await phone.respond(request.body as never, `${stack.url}/nevisfido`, { username: 'dave' });
+    expect(await status(sessionIdOf(request.body as never))).toMatchObject({
+      status: 'succeeded',
+      userId: 'dave',
+      authenticators: [{ aaid: '4F42#0001', keyId: daveKey }],
+    });
+  });
+
+  it('a username-less authentication offers every known authenticator and finds the user by key', async () => {
+    const phone = newPhone(['4F42#0002']);
+    const registration = await post('/nevisfido/uaf/1.1/request/registration', { op: 'Reg', context: { username: 'erin' } }, asRelyingParty());
+    await phone.respond(registration.body as never, `${stack.url}/nevisfido`);
+
+    const request = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: '{}' });
+    const [message] = JSON.parse(request.body.uafRequest);
+    expect(message.policy.accepted).toContainEqual([{ aaid: ['4F42#0002'] }]);
+    await phone.respond(request.body as never, `${stack.url}/nevisfido`);
+    expect(await status(sessionIdOf(request.body as never))).toMatchObject({ status: 'succeeded', userId: 'erin' });
+  });
+
+  it('registering a key the user already has is refused by policy, and nothing is written', async () => {
+    const phone = newPhone(['4F42#0003']);
+    const first = await post('/nevisfido/uaf/1.1/request/registration', { op: 'Reg', context: { username: 'frank' } }, asRelyingParty());
+    await phone.respond(first.body as never, `${stack.url}/nevisfido`);
+    const second = await post('/nevisfido/uaf/1.1/request/registration', { op: 'Reg', context: { username: 'frank' } }, asRelyingParty());
+    const [message] = JSON.parse(second.body.uafRequest);
+    const frankKey = (await stack.database.db.collection('credentials').findOne({ username: 'frank' }))!.keyId;
+    expect(message.policy.disallowed).toEqual([{ aaid: ['4F42#0003'], keyIDs: [frankKey] }]);
+  });
+});

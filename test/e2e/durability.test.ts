@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createAuthenticator, createPhone, testAuthenticatorProfile, type Phone } from '../../device/index.js';
+import { projectRoot } from '../../scripts/services.js';
+import { bundleWorkflows } from '../setup/harness.js';
+import { startTestStack, type TestStack } from '../setup/stack.js';
+import { testEnvironment } from '../setup/testConfig.js';
+
+const rpKey = 'durability-relying-party-key-0123456789';
+const env = testEnvironment({ RP_API_KEYS: rpKey });
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack(await bundleWorkflows(), env);
+});
+afterAll(() => stack?.close());
+
+async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${stack.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/fido+uaf;charset=UTF-8', accept: 'application/fido+uaf, application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+const rp = { authorization: `Bearer ${rpKey}` };
+const sessionIdOf = (ret: Record<string, any>): string => JSON.parse(ret.uafRequest)[0].header.exts[0].data;
+const status = async (ret: Record<string, any>) =>
+  (await post('/nevisfido/status', { sessionId: sessionIdOf(ret) }, { 'content-type': 'application/json' })).body;
+
+function newPhone(): Phone {
+  return createPhone({
+    facetID: stack.config.uaf.trustedFacets[0]!,
+    authenticators: [createAuthenticator({ profile: testAuthenticatorProfile('4F42#0001') })],
+    serverUrl: `${stack.url}/nevisfido`,
+  });
+}
+
+/** A worker process as an operator runs it, on the stack's task queue and database. */
+function startWorkerProcess(): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    cwd: projectRoot,
+    env: {
+      PATH: process.env.PATH,
+      ...env,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: stack.config.temporal.taskQueue,
+      MONGODB_URI: stack.database.uri,
+      PUBLIC_URL: stack.config.publicUrl,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  // A worker that dies on its own is a failure to report, not a reason to wait for a timeout.
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  child.once('exit', (code) => {
+    if (code !== null && code !== 0) workerFailure = new Error(`worker process exited with ${code}: ${stderr.slice(-2000)}`);
+  });
+  return child;
+}
+let workerFailure: Error | undefined;
+afterAll(() => {
+  if (workerFailure) throw workerFailure;
+});
+
+describe('durability', () => {
+  it('a worker killed between request and response: the flow completes once a new worker runs', async () => {
+    const phone = newPhone();
+    const registration = await post('/nevisfido/uaf/1.1/request/registration', { op: 'Reg', context: { username: 'grace' } }, rp);
+    await phone.respond(registration.body as never, `${stack.url}/nevisfido`);
+
+    // From here only worker processes serve the task queue.
+    await stack.stopWorker();
+    const first = startWorkerProcess();
+    const request = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: 'grace' } });
+    expect(request.status).toBe(200);
+    first.kill('SIGKILL');
+    await once(first, 'exit');
+
+    // The phone answers while no worker runs; the update waits in Temporal for the next one.
+    const answer = phone.respond(request.body as never, `${stack.url}/nevisfido`);
+    const second = startWorkerProcess();
+    try {
+      const outcome = await Promise.race([
+        answer,
+        new Promise<never>((_, reject) => second.once('exit', () => reject(workerFailure ?? new Error('worker exited')))),
+      ]);
+      expect(outcome.serverResponse).toMatchObject({ statusCode: 1200 });
+      expect(await status(request.body)).toMatchObject({ status: 'succeeded', userId: 'grace' });
+    } finally {
+      second.kill('SIGTERM');
+      await once(second, 'exit');
+      await stack.startWorker();
+    }
+  }, 120_000);
+
+  it('50 concurrent registrations and authentications all succeed', async () => {
+    const users = Array.from({ length: 50 }, (_, i) => ({ name: `load-${i}`, phone: newPhone() }));
+    const outcomes = await Promise.all(
+      users.map(async ({ name, phone }) => {
+        const registration = await post('/nevisfido/uaf/1.1/request/registration', { op: 'Reg', context: { username: name } }, rp);
+        await phone.respond(registration.body as never, `${stack.url}/nevisfido`);
+        const authentication = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: name } });
+        await phone.respond(authentication.body as never, `${stack.url}/nevisfido`);
+        return [(await status(registration.body)).status, (await status(authentication.body)).status];
+      }),
+    );
+    expect(outcomes).toEqual(users.map(() => ['succeeded', 'succeeded']));
+    expect(await stack.database.db.collection('credentials').countDocuments({ username: /^load-/ })).toBe(50);
+  }, 120_000);
+});
