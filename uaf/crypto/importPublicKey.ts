@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { AssertionRejected } from '../errors.js';
 import { AlgKey } from '../registry.js';
 import * as base64url from '../encoding/base64url.js';
+import { decodeCoseKey } from './decodeCoseKey.js';
 import type { KeyKind } from './signatureAlgorithms.js';
 
 /** SubjectPublicKeyInfo prefixes for an uncompressed 65-byte X9.62 point (RFC 5480). */
@@ -71,6 +72,15 @@ const publicKeyDecoders: Readonly<Record<number, PublicKeyDecoder>> = {
   [AlgKey.RSA_2048_RAW]: ({ bytes }) => {
     if (bytes.length <= 256 || bytes.length > 256 + 8) throw new Error('not n‖e');
     return rsaModulus(bytes.subarray(0, 256), bytes.subarray(256));
+  },
+  // ALG_KEY_COSE (FIDO Registry 2.x): a COSE_Key map, EC2 or RSA.
+  [AlgKey.COSE]: ({ bytes }) => {
+    const cose = decodeCoseKey(bytes);
+    if (cose === undefined) throw new Error('not a COSE_Key');
+    if (cose.kty === 'RSA') return rsaModulus(cose.n, cose.e);
+    const point = Uint8Array.of(0x04, ...cose.x, ...cose.y);
+    if (cose.crv === 'P-256') return p256Point(point);
+    return publicKeyDecoders[AlgKey.ECC_X962_RAW]!({ bytes: point, keyKind: 'secp256k1' });
   },
   // ALG_KEY_RSA_2048_DER: the registry says PKCS#1 RSAPublicKey; real authenticators send SPKI, so both.
   [AlgKey.RSA_2048_DER]: ({ bytes }) => {

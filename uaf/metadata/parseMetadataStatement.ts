@@ -29,7 +29,7 @@ export const metadataStatementSchema = z
     upv: z.array(versionSchema).min(1),
     assertionScheme: z.literal(assertionSchemeUafV1Tlv),
     authenticationAlgorithm: z.number().int().refine((alg) => Object.hasOwn(signatureAlgorithms, alg), 'a supported algorithm'),
-    publicKeyAlgAndEncoding: z.number().int().min(0x0100).max(0x0103),
+    publicKeyAlgAndEncoding: z.number().int().min(0x0100).max(0x0104),
     attestationTypes: z.array(z.number().int().refine((t) => supportedAttestationTypes.includes(t), '0x3E07 or 0x3E08')).min(1),
     userVerificationDetails: z.array(z.array(verificationMethodDescriptorSchema).min(1)).min(1),
     keyProtection: z.number().int().nonnegative(),

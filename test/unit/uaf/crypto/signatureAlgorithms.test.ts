@@ -52,6 +52,9 @@ describe('importPublicKey', () => {
     [AlgKey.ECC_X962_DER, 'secp256k1'],
     [AlgKey.RSA_2048_RAW, 'rsa'],
     [AlgKey.RSA_2048_DER, 'rsa'],
+    [AlgKey.COSE, 'secp256r1'],
+    [AlgKey.COSE, 'secp256k1'],
+    [AlgKey.COSE, 'rsa'],
   ] as const)('decodes encoding 0x%s for %s', (encoding, kind) => {
     const key = uauthKeys[kind].publicKey;
     expect(importPublicKey(encodePublicKey(key, encoding), encoding, kind).equals(key)).toBe(true);
@@ -67,7 +70,10 @@ describe('importPublicKey', () => {
     { rule: 'a compressed point', bytes: Uint8Array.of(2, ...new Uint8Array(32).fill(1)), encoding: AlgKey.ECC_X962_RAW, kind: 'secp256r1', code: 'publicKeyInvalid' },
     { rule: 'an EC key for RSA', bytes: encodePublicKey(otherP256Key.publicKey, AlgKey.ECC_X962_DER), encoding: AlgKey.RSA_2048_DER, kind: 'rsa', code: 'publicKeyInvalid' },
     { rule: 'RSA raw of the wrong size', bytes: new Uint8Array(128), encoding: AlgKey.RSA_2048_RAW, kind: 'rsa', code: 'publicKeyInvalid' },
-    { rule: 'COSE keys', bytes: new Uint8Array(10), encoding: AlgKey.COSE, kind: 'secp256r1', code: 'keyEncodingUnsupported' },
+    { rule: 'a COSE map that is not a key', bytes: Uint8Array.of(0xa1, 0x01, 0x04), encoding: AlgKey.COSE, kind: 'secp256r1', code: 'publicKeyInvalid' },
+    { rule: 'a COSE key with a declared length beyond the input', bytes: Uint8Array.of(0xa1, 0x21, 0x59, 0xff, 0xff), encoding: AlgKey.COSE, kind: 'secp256r1', code: 'publicKeyInvalid' },
+    { rule: 'a COSE secp256k1 key for a P-256 algorithm', bytes: encodePublicKey(uauthKeys.secp256k1.publicKey, AlgKey.COSE), encoding: AlgKey.COSE, kind: 'secp256r1', code: 'publicKeyInvalid' },
+    { rule: 'a COSE key with trailing bytes', bytes: Uint8Array.of(...encodePublicKey(otherP256Key.publicKey, AlgKey.COSE), 0), encoding: AlgKey.COSE, kind: 'secp256r1', code: 'publicKeyInvalid' },
     { rule: 'an unknown encoding', bytes: new Uint8Array(10), encoding: 0x0200, kind: 'secp256r1', code: 'keyEncodingUnsupported' },
   ] as const)('refuses $rule', ({ bytes, encoding, kind, code }) => {
     expect(() => importPublicKey(bytes, encoding, kind)).toThrow(expect.objectContaining({ code, statusCode: 1494 }));

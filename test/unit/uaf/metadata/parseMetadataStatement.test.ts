@@ -12,7 +12,7 @@ describe('parseMetadataStatement', () => {
   it.each([
     { rule: 'a malformed AAID', change: { aaid: 'FFFF-FC01' }, field: 'aaid' },
     { rule: 'an unsupported algorithm (SM2)', change: { authenticationAlgorithm: 7 }, field: 'authenticationAlgorithm' },
-    { rule: 'COSE keys', change: { publicKeyAlgAndEncoding: 0x104 }, field: 'publicKeyAlgAndEncoding' },
+    { rule: 'an unknown key encoding', change: { publicKeyAlgAndEncoding: 0x105 }, field: 'publicKeyAlgAndEncoding' },
     { rule: 'ECDAA attestation', change: { attestationTypes: [0x3e09] }, field: 'attestationTypes.0' },
     { rule: 'Basic Full without roots', change: { attestationRootCertificates: [] }, field: 'attestationRootCertificates' },
     { rule: 'a root that is not X.509', change: { attestationRootCertificates: ['MIIB'] }, field: 'attestationRootCertificates[0]' },
