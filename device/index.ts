@@ -25,6 +25,7 @@ export { decodeDispatchPayload, decodeNmaPayload, nmaContentTypes, parseDispatch
 export type { DispatchPayload, NmaData } from './oob/decodeNmaPayload.js';
 export { deepLinkParameter, parseDeepLink } from './oob/parseDeepLink.js';
 export { readQrCode, readQrPayload } from './oob/readQrCode.js';
+export { createPushReceiver, PushReceiverError, type PushMessage, type PushReceiver, type PushReceiverOptions } from './oob/createPushReceiver.js';
 export { AsmStatusCode, DeviceError, OutOfBandInputInvalid, ServerRefused, clientErrorCodes } from './errors.js';
 export type { DeviceErrorCode, OutOfBandErrorCode } from './errors.js';
 export { testAttestationCa, testAuthenticatorProfile, testAuthenticatorProfiles } from './testAuthenticators.js';

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPhone } from '../../../device/createPhone.js';
 import { decodeNmaPayload, parseDispatchPayload } from '../../../device/oob/decodeNmaPayload.js';
 import { createPushReceiver, type PushReceiver } from '../../../device/oob/createPushReceiver.js';
 import { createFirebaseMessaging, type FirebaseMessaging } from '../../../dispatch/createFirebaseMessaging.js';
@@ -69,6 +70,20 @@ describe('firebase-cloud-messaging through firebase-admin and the emulator', () 
     await dispatcher().dispatch(request());
     const payload = await phone.nextPayload({ timeoutMs: 5_000 });
     expect(await decodeNmaPayload(payload, { decryptionKey: phoneKeys.encryption.privateKey })).toEqual(nmaData);
+  });
+
+  it('phone.redeem takes the pushed payload and redeems the token at redeem_url (user denies, so no UAF round)', async () => {
+    await install();
+    await dispatcher().dispatch(request());
+    const redeemCalls: { url: string; body: unknown }[] = [];
+    const serverFetch: typeof fetch = async (url, init) => {
+      redeemCalls.push({ url: String(url), body: JSON.parse(String(init?.body)) });
+      return new Response(JSON.stringify({ statusCode: 1200, op: 'Auth' }), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const device = createPhone({ facetID: 'android:apk-key-hash:test', authenticators: [], keys: phoneKeys, fetch: serverFetch });
+    const result = await device.redeem(await phone.nextPayload({ timeoutMs: 5_000 }), { deny: true });
+    expect(result.nmaData).toEqual(nmaData);
+    expect(redeemCalls).toEqual([{ url: nmaData.redeem_url, body: { token: nmaData.token, deny: true } }]);
   });
 
   it('refuses a target without an encryptionKey (E2E is mandatory) and sends nothing', async () => {
