@@ -70,6 +70,12 @@ describe('verifyAuthenticationResponse round trips', () => {
     expect(verify(authenticationResponse(), defaultProfile, { policy }).keyID).toBe(keyID);
   });
 
+  it('accepts the non-critical session extension echoed in the header', () => {
+    const message = authenticationResponse();
+    message[0].header.exts = [{ id: 'fidoUafSessionId', data: '3f1c2a9e-5b7d-4c1e-9a2b-7d4e6f8a0b1c', fail_if_unknown: false }];
+    expect(verify(message).newSignCounter).toBe(1);
+  });
+
   it('accepts a matching channel binding', () => {
     const exchange = defaultExchange({ finalChallengeParams: { appID, challenge, facetID, channelBinding: { serverEndPoint: 'abc' } } });
     expect(verify(authenticationResponse(defaultProfile, exchange), defaultProfile, { channelBinding: { serverEndPoint: 'abc' } }).aaid).toBe(defaultProfile.aaid);

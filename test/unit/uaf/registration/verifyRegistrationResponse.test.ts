@@ -47,15 +47,20 @@ describe('verifyRegistrationResponse round trips', () => {
     expect(credentials[0]!.attestationCertificate !== undefined).toBe(profile.attestation === 'basicFull');
   });
 
-  it('accepts a chain with an intermediate CA', () => {
-    const p = attestationPki.secp256r1;
-    // The leaf is used as if it were an intermediate: only the root anchors, so the chain must link.
-    const body = registrationResponse(defaultProfile, defaultExchange(), { certificates: [p.leaf] });
-    expect(verify(body).credentials[0]!.attestationType).toBe('basicFull');
+  it('picks the upv 1.1 element of a message with one element per version', () => {
+    const [element] = registrationResponse();
+    const older = { ...element, header: { ...element.header, upv: { major: 1, minor: 0 } }, assertions: [{ assertionScheme: 'UAFV1TLV', assertion: 'AQ' }] };
+    expect(verify([older, element]).credentials[0]!.keyID).toBe(keyID);
+    expect(() => verify([older])).toThrow(expect.objectContaining({ code: 'unsupportedVersion' }));
+  });
+
+  it('accepts a chain that carries the root after the leaf', () => {
+    const { leaf, root } = attestationPki.secp256r1;
+    const body = registrationResponse(defaultProfile, defaultExchange(), { certificates: [leaf, root] });
+    expect(verify(body).credentials[0]!.attestationCertificate).toBe(base64url.encode(leaf));
   });
 });
 
-const json = (value: unknown) => base64url.encode(utf8.encode(JSON.stringify(value)));
 const fcp = { appID, challenge, facetID, channelBinding: {} };
 const surrogate = profiles.find((p) => p.attestation === 'basicSurrogate')!;
 
