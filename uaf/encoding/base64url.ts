@@ -27,7 +27,3 @@ export function isBase64url(text: unknown): text is string {
   return typeof text === 'string' && decodeBase64(text, 'urlSafe') !== undefined;
 }
 
-/** Number of bytes `text` decodes to, without decoding it (caller has checked the alphabet). */
-export function decodedLength(text: string): number {
-  return Math.floor((text.length * 3) / 4);
-}
