@@ -9,6 +9,9 @@ import { errorHandler, notFoundHandler } from './errorHandler.js';
 import { createHealthRouter } from './health.js';
 import { jsonBody } from './jsonBody.js';
 import { createOperations } from './operations.js';
+import { createCodecRouter } from './codecRouter.js';
+import { requireRelyingParty } from './relyingParty.js';
+import { AesGcmPayloadCodec } from '../worker/payloadCodec.js';
 import { createUafRouter } from './uafRoutes.js';
 
 export interface AppDependencies {
@@ -17,6 +20,9 @@ export interface AppDependencies {
   config: Config;
   logger: Logger;
 }
+
+/** The development Temporal UI (npm start); a production UI calls with an operator's key. */
+const temporalUiOrigins = ['http://localhost:8233', 'http://127.0.0.1:8233'];
 
 /** Builds the Express app over injected dependencies; `api/main.ts` only listens. */
 export function createApp({ client, db, config, logger }: AppDependencies): Express {
@@ -38,6 +44,14 @@ export function createApp({ client, db, config, logger }: AppDependencies): Expr
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
       autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+  // Before the JSON parser: codec batches may exceed the API's 64 KiB body limit.
+  app.use(
+    createCodecRouter({
+      codec: new AesGcmPayloadCodec(config.payloadCodecKey),
+      authorize: requireRelyingParty(config.rpApiKeys),
+      allowedOrigins: temporalUiOrigins,
     }),
   );
   app.use(jsonBody);

@@ -20,9 +20,9 @@ import {
 } from './services.js';
 
 const dataDir = process.env.OUTBAND_DATA_DIR ?? join(projectRoot, 'data');
-const ports = { temporal: 7233, temporalUi: 8233, ferretdb: 27017, fcmEmulator: 4010 };
+const ports = { temporal: 7233, temporalUi: 8233, ferretdb: 27017, fcmEmulator: 4010, codecServer: 8081 };
 
-const colours: Record<string, number> = { temporal: 35, ferretdb: 33, 'fcm-emulator': 36, worker: 34, api: 32 };
+const colours: Record<string, number> = { codec: 90, temporal: 35, ferretdb: 33, 'fcm-emulator': 36, worker: 34, api: 32 };
 const output: Output = (service, line) => {
   process.stdout.write(`\x1b[${colours[service] ?? 37}m${service.padEnd(12)}\x1b[0m ${line}\n`);
 };
@@ -85,9 +85,14 @@ async function main(): Promise<void> {
         uiPort: ports.temporalUi,
         dbFile: join(dataDir, 'temporal.db'),
         searchAttributes: searchAttributeKeys,
+        // The UI decodes the encrypted payloads of a history through the loopback codec server.
+        codecEndpoint: `http://localhost:${ports.codecServer}/codec`,
         output,
       }),
     );
+    await ensurePortFree(ports.codecServer, 'codec server', 'TEMPORAL_ADDRESS');
+    const codecEnv = { ...env, CODEC_SERVER_PORT: String(ports.codecServer) } as NodeJS.ProcessEnv;
+    services.push(launch('codec', process.execPath, ['--import', 'tsx', 'scripts/codecServer.ts'], output, codecEnv));
     env.TEMPORAL_ADDRESS = `127.0.0.1:${ports.temporal}`;
   }
   if (!env.MONGODB_URI) {

@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { toolPath } from '../../scripts/services.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createAuthenticator, createPhone, testAuthenticatorProfile } from '../../device/index.js';
+import { channelKey, operationKey, statusKey, userHashKey } from '../../workflows/searchAttributes.js';
+import { bundleWorkflows } from '../setup/harness.js';
+import { startTestStack, type TestStack } from '../setup/stack.js';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack(await bundleWorkflows());
+});
+afterAll(() => stack?.close());
+
+const username = 'zoe.secret-user@example.com';
+
+it('keeps user names, challenges and tokens out of the history in clear; the codec endpoint decodes for an RP key only', async () => {
+  const post = async (path: string, body: unknown, headers: Record<string, string> = {}): Promise<any> =>
+    (await fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })).json();
+  const rp = { authorization: `Bearer ${stack.config.rpApiKeys[0]}` };
+  const request = await post('/nevisfido/uaf/1.1/request/registration', { op: 'Reg', context: { username } }, rp);
+  const phone = createPhone({
+    facetID: stack.config.uaf.trustedFacets[0]!,
+    authenticators: [createAuthenticator({ profile: testAuthenticatorProfile('4F42#0001') })],
+  });
+  const { serverResponse } = await phone.respond(request, `${stack.url}/nevisfido`);
+  const deviceToken = serverResponse!.additionalTokens![0]!.value;
+  const [message] = JSON.parse(request.uafRequest);
+
+  // Read as an operator with UI access but no codec key would: the raw history, from the CLI.
+  const workflowId = JSON.parse(Buffer.from(message.header.serverData.split('.')[0], 'base64url').toString()).workflowId;
+  const handle = stack.temporal.client.workflow.getHandle(workflowId);
+  const { stdout: raw } = await promisify(execFile)(toolPath('temporal'), [
+    'workflow', 'show', '--workflow-id', workflowId, '--address', stack.temporal.address, '--output', 'json',
+  ]);
+  for (const secret of [username, message.challenge, deviceToken, message.header.exts[0].data]) {
+    expect(raw).not.toContain(secret);
+    expect(raw).not.toContain(Buffer.from(secret).toString('base64'));
+  }
+  // Every payload is encrypted, except search-attribute values, which Temporal indexes in clear
+  // and which therefore hold only non-secret facts (operation, status, channel, a keyed hash).
+  const { typedSearchAttributes } = await handle.describe();
+  const searchAttributeValues = [operationKey, statusKey, userHashKey, channelKey]
+    .map((key) => typedSearchAttributes.get(key))
+    .concat(['clientRegistering']);
+  const clearPayloads: unknown[] = [];
+  let encrypted = 0;
+  JSON.stringify(JSON.parse(raw), (_key, value) => {
+    if (value && typeof value === 'object' && value.metadata?.encoding) {
+      const encoding = Buffer.from(value.metadata.encoding, 'base64').toString();
+      if (encoding === 'binary/encrypted') encrypted++;
+      else clearPayloads.push(JSON.parse(Buffer.from(value.data, 'base64').toString()));
+    }
+    return value;
+  });
+  expect(encrypted).toBeGreaterThan(3);
+  for (const value of clearPayloads) {
+    // The SDK's local-activity markers carry their bookkeeping in clear: type, sequence, times.
+    const isMarkerMetadata = typeof value === 'object' && value !== null && 'activity_type' in value;
+    if (isMarkerMetadata) expect(Object.keys(value).sort()).toEqual(['activity_id', 'activity_type', 'attempt', 'backoff', 'complete_time', 'original_schedule_time', 'seq']);
+    else expect(searchAttributeValues).toContain(value);
+  }
+
+  // Search attributes let an operator find the flow without revealing the user.
+  expect(typedSearchAttributes.get(operationKey)).toBe('registration');
+  expect(typedSearchAttributes.get(statusKey)).toBe('succeeded');
+  expect(typedSearchAttributes.get(userHashKey)).toMatch(/^[0-9a-f]{32}$/);
+
+  // The codec endpoint: the workflow input decodes back to the user name, for a key holder only.
+  const started = JSON.parse(raw).events[0].workflowExecutionStartedEventAttributes.input;
+  const decode = (headers: Record<string, string>) =>
+    fetch(`${stack.url}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(started) });
+  expect((await decode({})).status).toBe(401);
+  const decoded = (await (await decode(rp)).json()) as { payloads: { data: string }[] };
+  expect(Buffer.from(decoded.payloads[0].data, 'base64').toString()).toContain(username);
+});
