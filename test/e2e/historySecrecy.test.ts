@@ -73,5 +73,5 @@ it('keeps user names, challenges and tokens out of the history in clear; the cod
     fetch(`${stack.url}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(started) });
   expect((await decode({})).status).toBe(401);
   const decoded = (await (await decode(rp)).json()) as { payloads: { data: string }[] };
-  expect(Buffer.from(decoded.payloads[0].data, 'base64').toString()).toContain(username);
+  expect(Buffer.from(decoded.payloads[0]!.data, 'base64').toString()).toContain(username);
 });
