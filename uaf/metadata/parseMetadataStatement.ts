@@ -5,6 +5,7 @@ import * as base64 from '../encoding/base64.js';
 import { AttestationType, assertionSchemeUafV1Tlv } from '../registry.js';
 import { signatureAlgorithms } from '../crypto/signatureAlgorithms.js';
 import { displayPngCharacteristicsSchema, versionSchema } from '../response/messageSchemas.js';
+import { formatPath } from '../response/messageErrorFromZod.js';
 
 // Metadata Statements §3.1 VerificationMethodDescriptor (descriptors kept as opaque objects).
 const verificationMethodDescriptorSchema = z.looseObject({
@@ -64,7 +65,7 @@ export function parseMetadataStatement(json: unknown): MetadataStatement {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigurationInvalid('metadataInvalid', 'The metadata statement is not valid.', {
-      field: issue?.path.map(String).join('.'),
+      field: formatPath('', issue?.path ?? []),
       seen: (json as { aaid?: unknown } | null)?.aaid,
       expected: issue?.message,
     });

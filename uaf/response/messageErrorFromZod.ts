@@ -8,7 +8,7 @@ import { MessageMalformed } from '../errors.js';
 export function messageErrorFromZod(error: z.ZodError, input: unknown, prefix: string): MessageMalformed {
   const issue = error.issues[0];
   const path = issue?.path ?? [];
-  const field = [prefix, ...path.map(String)].filter((part) => part !== '').join('.');
+  const field = formatPath(prefix, path);
   if (issue?.code === 'unrecognized_keys') {
     return new MessageMalformed('unexpectedField', 'The message has a member the spec does not define.', {
       field,
@@ -31,4 +31,12 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
     value = (value as Record<PropertyKey, unknown>)[key];
   }
   return value;
+}
+
+/** `header.exts[0].id` style, as the rest of the library names fields. */
+export function formatPath(prefix: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (field, key) => (typeof key === 'number' ? `${field}[${key}]` : field === '' ? String(key) : `${field}.${String(key)}`),
+    prefix,
+  );
 }

@@ -13,7 +13,7 @@ describe('parseMetadataStatement', () => {
     { rule: 'a malformed AAID', change: { aaid: 'FFFF-FC01' }, field: 'aaid' },
     { rule: 'an unsupported algorithm (SM2)', change: { authenticationAlgorithm: 7 }, field: 'authenticationAlgorithm' },
     { rule: 'an unknown key encoding', change: { publicKeyAlgAndEncoding: 0x105 }, field: 'publicKeyAlgAndEncoding' },
-    { rule: 'ECDAA attestation', change: { attestationTypes: [0x3e09] }, field: 'attestationTypes.0' },
+    { rule: 'ECDAA attestation', change: { attestationTypes: [0x3e09] }, field: 'attestationTypes[0]' },
     { rule: 'Basic Full without roots', change: { attestationRootCertificates: [] }, field: 'attestationRootCertificates' },
     { rule: 'a root that is not X.509', change: { attestationRootCertificates: ['MIIB'] }, field: 'attestationRootCertificates[0]' },
     { rule: 'another assertion scheme', change: { assertionScheme: 'UAFV2' }, field: 'assertionScheme' },

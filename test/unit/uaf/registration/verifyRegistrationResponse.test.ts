@@ -167,6 +167,12 @@ describe('verifyRegistrationResponse refusals', () => {
     expect(verify(registrationResponse(), { policy }).credentials).toHaveLength(1);
   });
 
+  it('names the failing member by its path', () => {
+    const message = registrationResponse();
+    delete message[0].assertions[0].assertionScheme;
+    expect(() => verify(message)).toThrow(expect.objectContaining({ code: 'missingField', field: 'assertions[0].assertionScheme' }));
+  });
+
   it.each(rows)('rejects $rule with $code', ({ body, exchange, tweaks, edit, profile, metadata, policy, code, statusCode }) => {
     const message = body ?? registrationResponse(profile ?? defaultProfile, defaultExchange(exchange), tweaks);
     if (edit) edit((message as any[])[0]);
