@@ -67,7 +67,7 @@ export type DispatchOutcome =
       readonly dispatcherInformation: DispatcherInformation;
       /** The provider says the target's address will never work again (FCM `UNREGISTERED`): mark it dead. */
       readonly targetDead: boolean;
-      /** Why, with the provider's own error as `cause`. Not serialisable: an activity returns `failure.code`. */
+      /** Why, with the provider's own error as `cause`. As JSON it is `{name, code}` only (message and cause are not enumerable). */
       readonly failure: DispatchFailed;
     }
   | { readonly dispatchResult: 'dispatcherNotFound'; readonly dispatcherInformation: DispatcherInformation; readonly targetDead: false };
