@@ -61,7 +61,7 @@ export interface VerifyAuthenticationResponseResult extends VerifiedAuthenticati
 export function verifyAuthenticationResponse(options: VerifyAuthenticationResponseOptions): VerifyAuthenticationResponseResult {
   const { response, credentials, policy, metadata } = options;
   const fcHash = verifyFinalChallenge(response, options);
-  const transactions = options.transaction === undefined ? [] : ([] as Transaction[]).concat(options.transaction);
+  const transactions: readonly Transaction[] = options.transaction === undefined ? [] : [options.transaction].flat();
   const expectedHashes = transactions.map(transactionContentHash);
   const verified = response.assertions.map((assertion, index): VerifiedAuthentication => {
     const field = `assertions[${index}]`;
@@ -85,14 +85,17 @@ export function verifyAuthenticationResponse(options: VerifyAuthenticationRespon
   if (policy !== undefined) {
     matchPolicy(
       policy,
-      response.assertions.map((assertion) => ({
-        aaid: assertion.aaid,
-        keyID: assertion.keyID,
-        authenticationAlgorithm: assertion.authenticationAlgorithm,
-        assertionScheme: assertionSchemeUafV1Tlv,
-        authenticatorVersion: assertion.authenticatorVersion,
-        ...(metadata?.get(assertion.aaid) && { metadata: metadata.get(assertion.aaid)! }),
-      })),
+      response.assertions.map((assertion) => {
+        const statement = metadata?.get(assertion.aaid);
+        return {
+          aaid: assertion.aaid,
+          keyID: assertion.keyID,
+          authenticationAlgorithm: assertion.authenticationAlgorithm,
+          assertionScheme: assertionSchemeUafV1Tlv,
+          authenticatorVersion: assertion.authenticatorVersion,
+          ...(statement && { metadata: statement }),
+        };
+      }),
     );
   }
   return { ...verified[0]!, facetID: response.finalChallengeParams.facetID, assertions: verified };

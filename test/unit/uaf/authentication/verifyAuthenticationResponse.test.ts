@@ -61,6 +61,19 @@ describe('verifyAuthenticationResponse round trips', () => {
     expect(result).toMatchObject({ transactionConfirmed: true, authenticationMode: 2, newSignCounter: 1 });
   });
 
+  it('accepts the confirmation of any one of several transactions offered', () => {
+    const offered = [buildTransaction('Pay 1 CHF?'), transaction];
+    const result = verifyAuthenticationResponse({
+      response: parseAuthenticationResponse(authenticationResponse(defaultProfile, defaultExchange(), { transaction })),
+      expectedChallenge: challenge,
+      appID,
+      trustedFacetIds: [facetID],
+      credentials: [storedCredential()],
+      transaction: offered,
+    });
+    expect(result.transactionConfirmed).toBe(true);
+  });
+
   it('accepts counters that stay at zero when the authenticator keeps none', () => {
     expect(verify(authenticationResponse(defaultProfile, defaultExchange(), { signCounter: 0 })).newSignCounter).toBe(0);
   });
