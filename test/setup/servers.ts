@@ -7,6 +7,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import type { TestProject } from 'vitest/node';
 import {
   freePort,
@@ -18,11 +20,29 @@ import {
 } from '../../scripts/services.js';
 import { searchAttributeKeys } from '../../workflows/searchAttributes.js';
 
+const { temporal } = proto;
+
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
     timeSkippingAddress: string;
     mongoUri: string;
+  }
+}
+
+/**
+ * The dev server registers the search attributes from its command line; the time-skipping server
+ * takes them through the operator service (which it implements for adding, not for listing).
+ */
+async function registerSearchAttributes(address: string): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    const searchAttributes = Object.fromEntries(
+      searchAttributeKeys.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+    );
+    await connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes });
+  } finally {
+    await connection.close();
   }
 }
 
@@ -46,6 +66,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       freePort().then((port) => startTimeSkippingServer({ port, output })).then(started),
       freePort().then((port) => startFerretDb({ port, dataDir: join(dataDir, 'ferretdb'), output })).then(started),
     ]);
+    await registerSearchAttributes(timeSkipping.address);
     project.provide('temporalAddress', temporal.address);
     project.provide('timeSkippingAddress', timeSkipping.address);
     project.provide('mongoUri', ferretdb.address);

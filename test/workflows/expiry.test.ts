@@ -1,0 +1,56 @@
+import { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createActivities } from '../../activities/index.js';
+import { deriveKeys } from '../../config/deriveKeys.js';
+import { readMetadataDirectory } from '../../store/metadataDirectory.js';
+import { createDataConverter } from '../../worker/dataConverter.js';
+import { issueRequestUpdate, type OperationState } from '../../workflows/messages.js';
+import { bundleWorkflows, connectTestDatabase, connectTimeSkipping, uniqueName } from '../setup/harness.js';
+import { testConfig } from '../setup/testConfig.js';
+
+let env: TestWorkflowEnvironment;
+let database: Awaited<ReturnType<typeof connectTestDatabase>>;
+beforeAll(async () => {
+  [env, database] = await Promise.all([connectTimeSkipping(), connectTestDatabase()]);
+});
+afterAll(async () => {
+  await env?.teardown();
+  await database?.close();
+});
+
+it('a UAF request nobody answers expires by workflow timer: failed, requestExpired, 1408', async () => {
+  const config = testConfig();
+  const taskQueue = uniqueName('expiry');
+  const dataConverter = createDataConverter(config.payloadCodecKey);
+  const client = new Client({ connection: env.connection, dataConverter });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflows(),
+    dataConverter,
+    activities: createActivities({
+      db: database.db,
+      metadata: await readMetadataDirectory(config.uaf.metadataDir),
+      uaf: config.uaf,
+      keys: deriveKeys(config.serverSecret),
+    }),
+  });
+  await worker.runUntil(async () => {
+    const handle = await client.workflow.start('authentication', {
+      taskQueue,
+      workflowId: uniqueName('expiring'),
+      args: [{ operation: 'authentication', sessionId: uniqueName('session') }],
+    });
+    const issued = await handle.executeUpdate(issueRequestUpdate);
+    expect(issued).toMatchObject({ statusCode: 1200, op: 'Auth', lifetimeMillis: 120_000 });
+
+    const wallStart = Date.now();
+    await env.sleep('121 seconds');
+    const state = (await handle.result()) as OperationState;
+    expect(state).toMatchObject({ status: 'failed', failureReason: 'requestExpired', uafStatusCode: 1408 });
+    // Two minutes of workflow time, far less of ours.
+    expect(Date.now() - wallStart).toBeLessThan(60_000);
+  });
+});
