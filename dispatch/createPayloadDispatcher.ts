@@ -10,6 +10,7 @@ import { settleDispatch } from './settleDispatch.js';
 export function createPayloadDispatcher(id: string, render: (encodedPayload: string) => Promise<string> | string): Dispatcher {
   return {
     id,
+    targetRequired: false,
     dispatch: ({ nmaData, target }) =>
       settleDispatch(id, async () => render(encodeDispatchPayload(await buildDispatchPayload(nmaData, target?.encryptionKey)))),
   };

@@ -78,5 +78,7 @@ export type DispatchOutcome =
  */
 export interface Dispatcher {
   readonly id: string;
+  /** The dispatcher cannot work without a dispatch target (FCM): a request naming none is `dispatchTargetNotFound`. */
+  readonly targetRequired: boolean;
   dispatch(request: DispatchRequest): Promise<DispatchOutcome>;
 }

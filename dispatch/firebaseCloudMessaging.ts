@@ -78,6 +78,7 @@ export function createFirebaseCloudMessaging({ messaging, timeoutMs = defaultFcm
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new RangeError(`timeoutMs must be a positive integer, got ${timeoutMs}.`);
   return {
     id: firebaseCloudMessagingId,
+    targetRequired: true,
     dispatch: (request) =>
       settleDispatch(firebaseCloudMessagingId, async () => withinBound(messaging.send(await buildMessage(request)), timeoutMs), identifyFcmError),
   };

@@ -47,6 +47,7 @@ export function createWebhook({ url, id = 'webhook', headers = {}, fetch: fetchI
   if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') throw new RangeError(`The webhook URL must be http(s), got ${endpoint.protocol}.`);
   return {
     id,
+    targetRequired: false,
     dispatch: ({ nmaData, target, dispatchInformation }) =>
       settleDispatch(
         id,

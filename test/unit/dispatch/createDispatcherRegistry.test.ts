@@ -8,6 +8,7 @@ const unusedMessaging = { send: async () => 'projects/p/messages/never' };
 /** A plug-in that answers with a fixed response, to see which dispatcher ran. */
 const echo = (id: string): Dispatcher => ({
   id,
+  targetRequired: false,
   dispatch: async () => ({ dispatchResult: 'dispatched', dispatcherInformation: { name: id, response: `ran ${id}` }, targetDead: false }),
 });
 
@@ -21,6 +22,16 @@ describe('createDispatchers', () => {
       'link-png-qr-code',
       'webhook',
     ]);
+  });
+
+  it('says which dispatchers need a dispatch target: FCM only', () => {
+    const registry = createDispatchers({ linkBaseUrl, messaging: unusedMessaging });
+    expect(Object.fromEntries(registry.ids.map((id) => [id, registry.get(id)?.targetRequired]))).toEqual({
+      'firebase-cloud-messaging': true,
+      'png-qr-code': false,
+      link: false,
+      'link-png-qr-code': false,
+    });
   });
 
   it('refuses a plug-in that reuses a built-in id', () => {
@@ -43,7 +54,7 @@ describe('createDispatcherRegistry', () => {
 
   it('turns a plug-in that throws into dispatchError, keeping the error as cause', async () => {
     const bug = new TypeError('plug-in bug');
-    const registry = createDispatcherRegistry([{ id: 'broken', dispatch: () => Promise.reject(bug) }]);
+    const registry = createDispatcherRegistry([{ id: 'broken', targetRequired: false, dispatch: () => Promise.reject(bug) }]);
     const outcome = await registry.dispatch('broken', { nmaData });
     expect(outcome).toMatchObject({ dispatchResult: 'dispatchError', dispatcherInformation: { name: 'broken' }, targetDead: false, failure: { code: 'providerUnavailable', cause: bug } });
   });
