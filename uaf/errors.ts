@@ -16,6 +16,7 @@ export const errorStatusCodes = {
   tlvDuplicateElement: UafStatusCode.unacceptableContent,
   tlvUnexpectedElement: UafStatusCode.unacceptableContent,
   tlvInvalidValueLength: UafStatusCode.unacceptableContent,
+  tlvInvalidValue: UafStatusCode.unacceptableContent,
   // Encodings
   invalidBase64url: UafStatusCode.unacceptableContent,
   invalidBase64: UafStatusCode.unacceptableContent,

@@ -16,7 +16,7 @@ export function readAaid(element: TlvElement): string {
   let text = '';
   for (const byte of element.value) text += String.fromCharCode(byte);
   if (!aaidPattern.test(text)) {
-    throw new TlvMalformed('tlvInvalidValueLength', 'The AAID is not of the form VVVV#MMMM.', {
+    throw new TlvMalformed('tlvInvalidValue', 'The AAID is not of the form VVVV#MMMM.', {
       field: 'AAID',
       seen: text.replace(/[^\x20-\x7e]/g, '?'),
       expected: 'VVVV#MMMM',

@@ -127,7 +127,7 @@ const rows: Row[] = [
   { rule: 'empty PUB_KEY', tweaks: { replace: { [Tag.PUB_KEY]: new Uint8Array(0) } }, code: 'tlvInvalidValueLength', statusCode: 1498 },
   { rule: 'duplicated KEYID', tweaks: { append: [encodeTlv(Tag.KEYID, new Uint8Array(32))] }, code: 'tlvDuplicateElement', statusCode: 1498 },
   { rule: 'nonce inside KRD', tweaks: { append: [encodeTlv(Tag.AUTHENTICATOR_NONCE, new Uint8Array(8))] }, code: 'tlvUnexpectedElement', statusCode: 1498 },
-  { rule: 'AAID not hex', tweaks: { replace: { [Tag.AAID]: utf8.encode('ABXX#0000') } }, code: 'tlvInvalidValueLength', statusCode: 1498 },
+  { rule: 'AAID not hex', tweaks: { replace: { [Tag.AAID]: utf8.encode('ABXX#0000') } }, code: 'tlvInvalidValue', statusCode: 1498 },
   // KRD against metadata
   { rule: 'unknown AAID', tweaks: { replace: { [Tag.AAID]: utf8.encode('FFFF#0000') } }, code: 'unknownAaid', statusCode: 1480 },
   { rule: 'mode 0x02', tweaks: { replace: { [Tag.ASSERTION_INFO]: Uint8Array.of(1, 0, 2, 1, 0, 0, 1) } }, code: 'authenticationModeInvalid', statusCode: 1498 },
