@@ -233,6 +233,16 @@ export function createFcmEmulator({ logger }: FcmEmulatorOptions): FcmEmulator {
     res.status(204).end();
   });
 
+  // A body that is not JSON (or too big) gets FCM's answer on the FCM path, ours elsewhere, never express's HTML page.
+  app.use((error: { status?: number; type?: string }, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent || (error.type !== 'entity.parse.failed' && error.type !== 'entity.too.large')) {
+      next(error);
+      return;
+    }
+    if (req.path.startsWith('/v1/')) answer(res, buildFcmError('INVALID_ARGUMENT', 'Invalid JSON payload received.'));
+    else refuse(res, error.status ?? 400, 'bodyInvalid', 'The body is not a JSON document of at most 64 KiB.');
+  });
+
   function reset(): void {
     faults.clear();
     for (const token of [...hung.keys()]) release(token);

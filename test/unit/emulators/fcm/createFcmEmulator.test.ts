@@ -92,6 +92,15 @@ describe('POST /v1/projects/{project}/messages:send', () => {
     expect(await send(body)).toEqual({ status: 400, body: fcmError(400, 'INVALID_ARGUMENT', 'INVALID_ARGUMENT') });
   });
 
+  it('answers a body that is not JSON with FCM\'s 400 INVALID_ARGUMENT, not an HTML page', async () => {
+    const response = await fetch(`${fcm.url}/v1/projects/demo/messages:send`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' },
+      body: '{"message":',
+    });
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 400, body: fcmError(400, 'INVALID_ARGUMENT', 'INVALID_ARGUMENT') });
+  });
+
   it('says "Recipient of the message is not set." for a missing token, as FCM does', async () => {
     expect((await send({ message: { data: { a: '1' } } })).body).toMatchObject({ error: { message: 'Recipient of the message is not set.' } });
   });
