@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { AttestationRejected } from '../errors.js';
 import { equalBytes } from './equalBytes.js';
+import { readCertificateValidity } from './readCertificateValidity.js';
 
 export interface VerifyCertificateChainOptions {
   /** DER certificates as sent, leaf first; each next one issued the previous (UAF Authenticator Commands §5.2.2). */
@@ -74,15 +75,13 @@ function tryParse(der: Uint8Array): X509Certificate | undefined {
 }
 
 function checkValidity(certificate: X509Certificate, now: Date, index: number): void {
-  const notBefore = Date.parse(certificate.validFrom);
-  const notAfter = Date.parse(certificate.validTo);
+  const validity = readCertificateValidity(new Uint8Array(certificate.raw));
   const time = now.getTime();
-  // NaN bounds (such as an impossible date) never satisfy the comparison, so they are refused.
-  if (!(notBefore <= time && time <= notAfter)) {
+  if (validity === undefined || !(validity.notBefore.getTime() <= time && time <= validity.notAfter.getTime())) {
     throw new AttestationRejected('attestationCertificateExpired', 'An attestation certificate is not valid now.', {
       field: `ATTESTATION_CERT[${index}]`,
       seen: now.toISOString(),
-      expected: { notBefore: certificate.validFrom, notAfter: certificate.validTo },
+      expected: validity && { notBefore: validity.notBefore.toISOString(), notAfter: validity.notAfter.toISOString() },
     });
   }
 }
