@@ -111,8 +111,8 @@ function tally(codes: string[]): Map<string, number> {
 const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 describe('fuzzing (seeded, deterministic)', () => {
-  // Valid bases: Basic Full and Basic Surrogate registrations over P-256, secp256k1 and RSA keys.
-  const regProfiles = [0, 1, 6, 19, 24, 29].map((i) => profiles[i]!);
+  // Valid bases: Basic Full and Basic Surrogate registrations over P-256, secp256k1 and RSA keys, raw, DER and COSE.
+  const regProfiles = [0, 1, 2, 6, 19, 24, 29, 46].map((i) => profiles[i]!);
   const regBodies = regProfiles.map((p) => registrationResponse(p));
 
   it('4,000 mutated registration TLVs are each accepted unchanged or refused with a coded UafError', () => {
