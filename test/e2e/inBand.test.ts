@@ -125,3 +125,14 @@ describe('two users on one phone', () => {
     expect(message.policy.disallowed).toEqual([{ aaid: ['4F42#0003'], keyIDs: [frankKey] }]);
   });
 });
+
+describe('GET /nevisfido/uaf/1.1/facets', () => {
+  it('serves the trusted facets of UAF 1.1 as application/fido.trusted-apps+json', async () => {
+    const response = await fetch(`${stack.url}/nevisfido/uaf/1.1/facets/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/fido\.trusted-apps\+json/);
+    expect(await response.json()).toEqual({
+      trustedFacets: [{ version: { major: 1, minor: 1 }, ids: stack.config.uaf.trustedFacets }],
+    });
+  });
+});
