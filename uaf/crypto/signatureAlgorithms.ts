@@ -1,4 +1,5 @@
 import { constants, verify, type KeyObject } from 'node:crypto';
+import type { AlgSignName } from '../registry.js';
 import { unwrapDerOctetString } from './unwrapDerOctetString.js';
 
 /** The key a signature algorithm needs: a named curve or RSA. */
@@ -12,7 +13,7 @@ export interface SignatureVerifierOptions {
 }
 
 export interface SignatureAlgorithm {
-  name: string;
+  name: AlgSignName;
   keyKind: KeyKind;
   /** True when the signature verifies; never throws. */
   verify(options: SignatureVerifierOptions): boolean;
