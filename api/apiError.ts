@@ -24,6 +24,20 @@ const apiStatuses = {
   responseInProgress: 409,
   credentialExists: 409,
   requestExpired: 410,
+  // Dispatch targets (api/dispatchTargetRoutes.ts)
+  deviceTokenInvalid: 401,
+  deviceTokenExpired: 401,
+  requestSignatureInvalid: 401,
+  requestIdReplayed: 401,
+  requestTimeOutOfWindow: 401,
+  dispatchTargetIdMismatch: 401,
+  dispatchTargetNotOwned: 403,
+  usernameMismatch: 403,
+  dispatchTargetNotFound: 404,
+  noDispatchTargets: 404,
+  malformedJws: 400,
+  dispatchTargetNameTaken: 422,
+  signatureKeyMissing: 422,
 } as const;
 
 /** UAF refusals of a message that could not even be read: 400. Every other broken rule: 422. */

@@ -13,6 +13,7 @@ import { createCodecRouter } from './codecRouter.js';
 import { requireRelyingParty } from './relyingParty.js';
 import { AesGcmPayloadCodec } from '../worker/payloadCodec.js';
 import { createUafRouter } from './uafRoutes.js';
+import { createDispatchTargetRouter } from './dispatchTargetRoutes.js';
 
 export interface AppDependencies {
   client: Client;
@@ -60,6 +61,7 @@ export function createApp({ client, db, config, logger }: AppDependencies): Expr
   const keys = deriveKeys(config.serverSecret);
   const operations = createOperations({ client, taskQueue: config.temporal.taskQueue, keys });
   app.use(createUafRouter({ config, keys, operations }));
+  app.use(createDispatchTargetRouter({ db, config, keys }));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ApiError } from './apiError.js';
 
 /** `context` and similar members arrive as stringified JSON (UAF HTTP transport) or as objects. */
-const jsonObject = <T extends z.ZodType>(schema: T) =>
+export const jsonObject = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value, ctx) => {
     if (typeof value !== 'string') return value;
     try {

@@ -1,5 +1,5 @@
 /** A refusal of the database layer, coded like every Outband error (STYLE.md "Error codes"). */
-export type StoreErrorCode = 'credentialExists';
+export type StoreErrorCode = 'credentialExists' | 'dispatchTargetNameTaken';
 
 export class StoreError extends Error {
   override name = 'StoreError';

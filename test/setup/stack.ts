@@ -12,6 +12,7 @@ import { createApp } from '../../api/createApp.js';
 import { deriveKeys } from '../../config/deriveKeys.js';
 import type { Config } from '../../config/loadConfig.js';
 import { createCredentials } from '../../store/credentials.js';
+import { ensureDispatchTargetIndexes } from '../../store/dispatchTargets.js';
 import { readMetadataDirectory } from '../../store/metadataDirectory.js';
 import { createDataConverter } from '../../worker/dataConverter.js';
 import { freePort } from '../../scripts/services.js';
@@ -43,6 +44,7 @@ export async function startTestStack(bundle: WorkflowBundleWithSourceMap, env: R
   const client = new Client({ connection: temporal.connection, namespace: 'default', dataConverter });
   const metadata = await readMetadataDirectory(config.uaf.metadataDir);
   await createCredentials(database.db).ensureIndexes();
+  await ensureDispatchTargetIndexes(database.db);
   const keys = deriveKeys(config.serverSecret);
 
   const makeWorker = () =>
