@@ -175,7 +175,7 @@ function parseChangeClaims(payload: Uint8Array): z.output<typeof changeClaimsSch
 const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/;
 
 /** The public view of a target: never its keys or push token. */
-const describe = (t: DispatchTargetRecord) => ({
+const publicView = (t: DispatchTargetRecord) => ({
   id: t.id,
   extId: t.extId,
   name: t.name,
@@ -280,7 +280,7 @@ export function createDispatchTargetRouter({ db, config, keys, now = () => new D
       relyingParty,
       produces('application/json'),
       async (req, res) => {
-        res.json(describe(await findTarget(String(req.params.id))));
+        res.json(publicView(await findTarget(String(req.params.id))));
       },
     ],
     // 10: the phone changes its target with a JWS by its signature key.

@@ -5,6 +5,7 @@ import { createDeviceToken } from '../../activities/deviceToken.js';
 import { deriveKeys } from '../../config/deriveKeys.js';
 import { createAuthenticator, createPhone, createPhoneKeys, testAuthenticatorProfile, type PhoneKeys } from '../../device/index.js';
 import { createDispatchTargets } from '../../store/dispatchTargets.js';
+import { createRequestIds } from '../../store/requestIds.js';
 import { bundleWorkflows } from '../setup/harness.js';
 import { startTestStack, type TestStack } from '../setup/stack.js';
 
@@ -324,5 +325,31 @@ describe('deletion', () => {
     expect(await call('DELETE', `${targetsPath}/${id}`)).toMatchObject({ status: 401, body: { error: 'unauthorized' } });
     expect(await call('DELETE', `${targetsPath}/${id}`, { headers: bearer('wrong-key-wrong-key') })).toMatchObject({ status: 401, body: { error: 'deviceTokenInvalid' } });
     expect(await stored(id)).not.toBeNull();
+  });
+});
+
+describe('the store, as the out-of-band dispatch uses it', () => {
+  it('get returns the push token and keys; markTargetDead spares a token rotated in meanwhile', async () => {
+    const targets = createDispatchTargets(stack.database.db);
+    const id = await newTarget({ target: 'fcm-old' });
+    expect(await targets.get(id)).toMatchObject({ id, username: 'alice', target: 'fcm-old', encryptionKey: phoneKeys.encryption.publicJwk });
+    expect(await targets.get(randomUUID())).toBeUndefined();
+
+    expect((await patch(id, await sign(claimsFor(id, { target: 'fcm-new' })))).status).toBe(204);
+    expect(await targets.markTargetDead(id, 'fcm-old')).toBe(false);
+    expect(await targets.get(id)).not.toHaveProperty('pushTokenDead');
+    expect(await targets.markTargetDead(id, 'fcm-new')).toBe(true);
+    expect(await targets.get(id)).toMatchObject({ target: 'fcm-new', pushTokenDead: true });
+  });
+
+  it('request ids are single use per scope and can be expired', async () => {
+    const requestIds = createRequestIds(stack.database.db);
+    const [scope, other, requestId] = [randomUUID(), randomUUID(), randomUUID()];
+    const usedAt = new Date('2026-01-01T00:00:00Z');
+    expect(await requestIds.recordFirstUse(scope, requestId, usedAt)).toBe(true);
+    expect(await requestIds.recordFirstUse(scope, requestId, usedAt)).toBe(false);
+    expect(await requestIds.recordFirstUse(other, requestId, usedAt)).toBe(true);
+    expect(await requestIds.removeUsedBefore(new Date('2026-01-01T00:00:01Z'))).toBe(2);
+    expect(await requestIds.recordFirstUse(scope, requestId, usedAt)).toBe(true);
   });
 });
