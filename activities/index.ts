@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from 'mongodb';
 import type { ServerKeys } from '../config/deriveKeys.js';
+import type { DispatcherRegistry } from '../dispatch/index.js';
 import { createCredentials } from '../store/credentials.js';
 import { pingDatabase } from '../store/database.js';
+import { createDispatchTargets } from '../store/dispatchTargets.js';
+import { workflowIdOf } from '../store/sessionKeys.js';
+import { createSessions, createTokens } from '../store/tokens.js';
 import type { MetadataStatement } from '../uaf/index.js';
+import { createSendDispatch } from './sendDispatch.js';
 import { createUafOperations } from './uafOperations.js';
 
 export interface ActivityDependencies {
@@ -11,12 +16,16 @@ export interface ActivityDependencies {
   metadata: ReadonlyMap<string, MetadataStatement>;
   uaf: { appId: string; trustedFacets: readonly string[] };
   keys: ServerKeys;
+  dispatchers: DispatcherRegistry;
+  /** Base of `redeem_url` in the out-of-band payload. */
+  publicUrl: string;
   /** Injected for tests; defaults to the wall clock. */
   now?: () => Date;
 }
 
 /** Builds every activity over its dependencies; the worker registers the result. */
-export function createActivities({ db, metadata, uaf, keys, now = () => new Date() }: ActivityDependencies) {
+export function createActivities({ db, metadata, uaf, keys, dispatchers, publicUrl, now = () => new Date() }: ActivityDependencies) {
+  const credentials = createCredentials(db);
   return {
     /** Proves the worker reaches MongoDB; used by the end-to-end health probe. */
     async checkDatabase(): Promise<{ reachable: true }> {
@@ -24,12 +33,23 @@ export function createActivities({ db, metadata, uaf, keys, now = () => new Date
       return { reachable: true };
     },
     ...createUafOperations({
-      credentials: createCredentials(db),
+      credentials,
       metadata,
       appId: uaf.appId,
       trustedFacetIds: uaf.trustedFacets,
       keys,
       random: (length) => new Uint8Array(randomBytes(length)),
+      now,
+    }),
+    sendDispatch: createSendDispatch({
+      dispatchers,
+      targets: createDispatchTargets(db),
+      tokens: createTokens(db),
+      sessions: createSessions(db),
+      credentials,
+      appId: uaf.appId,
+      publicUrl,
+      sessionKeyOf: (sessionId) => workflowIdOf(sessionId, keys.sessionId),
       now,
     }),
   };

@@ -24,6 +24,12 @@ const apiStatuses = {
   responseInProgress: 409,
   credentialExists: 409,
   requestExpired: 410,
+  // Out-of-band tokens (API.md endpoint 13)
+  tokenNotFound: 404,
+  tokenAlreadyRedeemed: 409,
+  tokenExpired: 410,
+  tokenSuperseded: 410,
+  channelLinkingMismatch: 422,
   // Dispatch targets (api/dispatchTargetRoutes.ts)
   deviceTokenInvalid: 401,
   deviceTokenExpired: 401,

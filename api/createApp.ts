@@ -9,10 +9,12 @@ import { errorHandler, notFoundHandler } from './errorHandler.js';
 import { createHealthRouter } from './health.js';
 import { jsonBody } from './jsonBody.js';
 import { createOperations } from './operations.js';
+import { createSessions, createTokens } from '../store/tokens.js';
 import { createCodecRouter } from './codecRouter.js';
 import { requireRelyingParty } from './relyingParty.js';
 import { AesGcmPayloadCodec } from '../worker/payloadCodec.js';
 import { createUafRouter } from './uafRoutes.js';
+import { createTokenRouter } from './tokenRoutes.js';
 import { createDispatchTargetRouter } from './dispatchTargetRoutes.js';
 
 export interface AppDependencies {
@@ -59,8 +61,15 @@ export function createApp({ client, db, config, logger }: AppDependencies): Expr
 
   app.use(createHealthRouter({ client, db, taskQueue: config.temporal.taskQueue }));
   const keys = deriveKeys(config.serverSecret);
-  const operations = createOperations({ client, taskQueue: config.temporal.taskQueue, keys });
+  const operations = createOperations({
+    client,
+    taskQueue: config.temporal.taskQueue,
+    keys,
+    tokens: createTokens(db),
+    sessions: createSessions(db),
+  });
   app.use(createUafRouter({ config, keys, operations }));
+  app.use(createTokenRouter({ config, operations }));
   app.use(createDispatchTargetRouter({ db, config, keys }));
 
   app.use(notFoundHandler);

@@ -9,9 +9,16 @@ import {
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import type { ServerKeys } from '../config/deriveKeys.js';
 import {
+  dispatchUpdate,
   issueRequestUpdate,
+  redeemUpdate,
+  redispatchUpdate,
   statusQuery,
   submitResponseUpdate,
+  type ChannelLinking,
+  type DispatchAnswer,
+  type DispatchInput,
+  type SessionPolicy,
   type Operation,
   type OperationInput,
   type OperationState,
@@ -21,7 +28,9 @@ import {
 } from '../workflows/messages.js';
 import { channelKey, operationKey, statusKey, userHashKey } from '../workflows/searchAttributes.js';
 import { ApiError, isApiErrorCode } from './apiError.js';
-import { newSessionId, userHashOf, workflowIdOf } from './sessions.js';
+import { newSessionId, newToken, tokenHashOf, userHashOf, workflowIdOf } from '../store/sessionKeys.js';
+import type { Sessions, Tokens } from '../store/tokens.js';
+import { createChannelLinking } from './channelLinking.js';
 
 /** nevisFIDO StatusResponse (API.md endpoint 14) with our `finalSessionId` and `failureReason`. */
 export interface StatusResponse {
@@ -34,23 +43,41 @@ export interface StatusResponse {
   authenticators?: { aaid: string; keyId: string }[];
   finalSessionId?: string;
   failureReason?: string;
+  tokenInformation?: OperationState['tokenInformation'];
+}
+
+/** DispatchTokenResponse (API.md endpoint 12) with our `channelLinking` for the browser. */
+export interface DispatchTokenResponse {
+  token: string;
+  sessionId: string;
+  dispatcherInformation: DispatchAnswer['dispatcherInformation'];
+  dispatchResult: DispatchAnswer['dispatchResult'];
+  channelLinking?: { mode: ChannelLinking['mode']; string: string };
+}
+
+export interface DispatchOptions {
+  dispatcher?: string;
+  dispatchTargetId?: string;
+  dispatchInformation?: DispatchInput['dispatchInformation'];
+  channelLinking?: ChannelLinking['mode'];
+  timeoutSeconds: number;
 }
 
 export interface OperationsDependencies {
   client: Client;
   taskQueue: string;
   keys: Pick<ServerKeys, 'sessionId' | 'userHash'>;
+  tokens: Pick<Tokens, 'find'>;
+  sessions: Pick<Sessions, 'find'>;
 }
 
 /**
  * The API's only door to the operation workflows: one typed Temporal call per HTTP call, and the
  * mapping of workflow refusals to coded API errors.
  */
-export function createOperations({ client, taskQueue, keys }: OperationsDependencies) {
-  /** Starts an in-band operation and answers its UAF request in one round trip (update-with-start). */
-  async function start(operation: Operation, input: Omit<OperationInput, 'operation' | 'sessionId'>): Promise<ReturnUafRequest> {
-    const sessionId = newSessionId();
-    const startOperation = new WithStartWorkflowOperation(operation, {
+export function createOperations({ client, taskQueue, keys, tokens, sessions }: OperationsDependencies) {
+  function startOptions(operation: Operation, sessionId: string, input: Omit<OperationInput, 'operation' | 'sessionId'>) {
+    return new WithStartWorkflowOperation(operation, {
       workflowId: workflowIdOf(sessionId, keys.sessionId),
       taskQueue,
       args: [{ ...input, operation, sessionId }],
@@ -58,17 +85,109 @@ export function createOperations({ client, taskQueue, keys }: OperationsDependen
       workflowIdConflictPolicy: 'FAIL',
       typedSearchAttributes: new TypedSearchAttributes([
         { key: operationKey, value: operation },
-        { key: channelKey, value: 'in-band' },
-        { key: statusKey, value: operation === 'registration' ? 'clientRegistering' : 'clientAuthenticating' },
+        { key: channelKey, value: input.outOfBand ? 'out-of-band' : 'in-band' },
+        { key: statusKey, value: input.outOfBand ? 'tokenCreated' : operation === 'registration' ? 'clientRegistering' : 'clientAuthenticating' },
         ...(input.username ? [{ key: userHashKey, value: userHashOf(input.username, keys.userHash) }] : []),
       ]),
     });
+  }
+
+  /** The workflow of a session: derived from the first session's id, else a fallback's index row. */
+  async function workflowOfSession(sessionId: string): Promise<string> {
+    const derived = workflowIdOf(sessionId, keys.sessionId);
+    return (await sessions.find(derived)) ?? derived;
+  }
+
+  /** Starts an in-band operation and answers its UAF request in one round trip (update-with-start). */
+  async function start(operation: Operation, input: Omit<OperationInput, 'operation' | 'sessionId'>): Promise<ReturnUafRequest> {
+    const startOperation = startOptions(operation, newSessionId(), input);
     try {
       return await client.workflow.executeUpdateWithStart(issueRequestUpdate, {
         startWorkflowOperation: startOperation,
         updateId: randomUUID(),
       });
     } catch (error) {
+      throw toApiError(error);
+    }
+  }
+
+  /** A new dispatch input: fresh session id, token (kept by the workflow as a hash only) and linking. */
+  function newDispatch(options: DispatchOptions): DispatchInput {
+    const token = newToken();
+    return {
+      sessionId: newSessionId(),
+      token,
+      tokenHash: tokenHashOf(token),
+      dispatcher: options.dispatcher ?? '',
+      ...(options.dispatchTargetId && { dispatchTargetId: options.dispatchTargetId }),
+      ...(options.dispatchInformation && { dispatchInformation: options.dispatchInformation }),
+      ...(options.channelLinking && { channelLinking: createChannelLinking(options.channelLinking) }),
+      timeoutSeconds: options.timeoutSeconds,
+    };
+  }
+
+  function toDispatchTokenResponse(dispatch: DispatchInput, answer: DispatchAnswer): DispatchTokenResponse {
+    const linking = dispatch.channelLinking;
+    return {
+      token: dispatch.token,
+      sessionId: answer.sessionId,
+      dispatcherInformation: answer.dispatcherInformation,
+      dispatchResult: answer.dispatchResult,
+      ...(linking && { channelLinking: { mode: linking.mode, string: linking.string } }),
+    };
+  }
+
+  /** Starts an out-of-band operation by dispatching its first token (update-with-start). */
+  async function dispatch(
+    operation: Operation,
+    input: Omit<OperationInput, 'operation' | 'sessionId' | 'outOfBand'>,
+    options: DispatchOptions & { sessionPolicy: SessionPolicy },
+  ): Promise<DispatchTokenResponse> {
+    const first = newDispatch(options);
+    const startOperation = startOptions(operation, first.sessionId, { ...input, outOfBand: { sessionPolicy: options.sessionPolicy } });
+    try {
+      const answer = await client.workflow.executeUpdateWithStart(dispatchUpdate, {
+        args: [first],
+        startWorkflowOperation: startOperation,
+        updateId: randomUUID(),
+      });
+      return toDispatchTokenResponse(first, answer);
+    } catch (error) {
+      throw toApiError(error);
+    }
+  }
+
+  /** A fallback re-dispatch inside the operation of `fallbackFor`: a new token and session id. */
+  async function redispatch(fallbackFor: string, options: DispatchOptions): Promise<DispatchTokenResponse> {
+    const next = newDispatch(options);
+    try {
+      const handle = client.workflow.getHandle(await workflowOfSession(fallbackFor));
+      return toDispatchTokenResponse(next, await handle.executeUpdate(redispatchUpdate, { args: [next] }));
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new ApiError('operationNotFound', 'fallbackFor names no open operation.', undefined, { cause: error });
+      throw toApiError(error);
+    }
+  }
+
+  /** The phone redeems a token: found by its hash, or 404 without touching any workflow. */
+  async function redeem(
+    operation: Operation,
+    { token, deny, channelLinkingAnswer }: { token: string; deny?: boolean; channelLinkingAnswer?: string },
+  ): Promise<ReturnUafRequest | undefined> {
+    const tokenHash = tokenHashOf(token);
+    const found = await tokens.find(tokenHash);
+    if (!found || found.operation !== operation) throw new ApiError('tokenNotFound', 'The token is not known.');
+    const handle = client.workflow.getHandle(found.workflowId);
+    try {
+      return await handle.executeUpdate(redeemUpdate, {
+        args: [{ tokenHash, operation, ...(deny && { deny }), ...(channelLinkingAnswer !== undefined && { channelLinkingAnswer }) }],
+      });
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError && (await hasEnded(handle))) {
+        const state = (await handle.result().catch(() => undefined)) as OperationState | undefined;
+        if (state?.failureReason === 'tokenExpired') throw new ApiError('tokenExpired', 'The token has expired.', undefined, { cause: error });
+        throw new ApiError('tokenAlreadyRedeemed', 'The operation of this token has ended.', undefined, { cause: error });
+      }
       throw toApiError(error);
     }
   }
@@ -88,7 +207,7 @@ export function createOperations({ client, taskQueue, keys }: OperationsDependen
 
   /** Running: the status query. Closed: its result. Never seen (or purged): `unknown`. */
   async function status(sessionId: string): Promise<StatusResponse> {
-    const handle = client.workflow.getHandle(workflowIdOf(sessionId, keys.sessionId));
+    const handle = client.workflow.getHandle(await workflowOfSession(sessionId));
     let state: OperationState;
     try {
       const { status } = await handle.describe();
@@ -103,7 +222,7 @@ export function createOperations({ client, taskQueue, keys }: OperationsDependen
     return { ...fields, timestamp: new Date(updatedAt).toISOString() };
   }
 
-  return { start, submitResponse, status };
+  return { start, dispatch, redispatch, redeem, submitResponse, status };
 }
 
 export type Operations = ReturnType<typeof createOperations>;

@@ -65,3 +65,42 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown, uafStat
   const path = issue?.path.map(String).join('.') || 'body';
   throw new ApiError('invalidRequest', `${path}: ${issue?.message ?? 'is invalid'}.`, uafStatusCode);
 }
+
+const operationOps = { registration: 'Reg', authentication: 'Auth', deregistration: 'Dereg' } as const;
+
+/** `getUafRequest` of a dispatch token request: the same shapes as the in-band request endpoints. */
+export const getUafRequestSchemas = {
+  registration: registrationRequestSchema,
+  authentication: authenticationRequestSchema,
+  deregistration: deregistrationRequestSchema,
+} as const;
+
+const dispatchInformationSchema = jsonObject(
+  z.object({
+    notification: z.object({ title: z.string().max(256).optional(), body: z.string().max(1024).optional() }).optional(),
+    data: z.unknown().optional(),
+  }),
+);
+
+/** DispatchTokenRequest (API.md endpoint 12) with our extensions. */
+export const dispatchTokenRequestSchema = z
+  .object({
+    dispatcher: z.string().min(1).max(64).optional(),
+    dispatchTargetId: z.string().min(1).max(128).optional(),
+    dispatchInformation: dispatchInformationSchema.optional(),
+    getUafRequest: z.object({ op: z.enum(['Reg', 'Auth', 'Dereg']) }).passthrough(),
+    channelLinking: z.object({ mode: z.enum(['visual-string', 'number-match']) }).optional(),
+    fallbackFor: z.string().min(1).max(128).optional(),
+    sessionPolicy: z.enum(['latest-only', 'any']).default('latest-only'),
+    timeoutSeconds: z.number().int().min(10).max(900).default(300),
+  })
+  .refine((body) => body.dispatcher || body.dispatchTargetId, { message: 'name a dispatcher or a dispatchTargetId', path: ['dispatcher'] });
+
+export { operationOps };
+
+/** Redeem request (API.md endpoint 13). */
+export const redeemRequestSchema = z.object({
+  token: z.string().min(16).max(128),
+  deny: z.boolean().optional(),
+  channelLinkingAnswer: z.string().max(16).optional(),
+});

@@ -5,6 +5,7 @@ import { deriveKeys } from '../config/deriveKeys.js';
 import { loadConfigOrExit } from '../config/loadConfig.js';
 import { createCredentials } from '../store/credentials.js';
 import { createDatabase } from '../store/database.js';
+import { createDispatchers, createFirebaseMessaging } from '../dispatch/index.js';
 import { readMetadataDirectory } from '../store/metadataDirectory.js';
 import { createDataConverter } from './dataConverter.js';
 import { createWorkerLogger } from './workerLogger.js';
@@ -20,6 +21,14 @@ Runtime.install({
 });
 
 const { client: mongo, db } = createDatabase(config.mongodbUri);
+// FCM through firebase-admin: to the emulator when FCM_EMULATOR_HOST is set, else real FCM with
+// GOOGLE_APPLICATION_CREDENTIALS; without either, the push dispatcher is simply not offered.
+const messaging = config.fcmEmulatorHost
+  ? createFirebaseMessaging({ emulatorHost: config.fcmEmulatorHost })
+  : config.googleApplicationCredentials
+    ? createFirebaseMessaging({ serviceAccountPath: config.googleApplicationCredentials })
+    : undefined;
+const dispatchers = createDispatchers({ linkBaseUrl: config.linkBaseUrl, ...(messaging && { messaging: messaging.messaging }) });
 let connection: NativeConnection | undefined;
 try {
   const metadata = await readMetadataDirectory(config.uaf.metadataDir);
@@ -32,7 +41,14 @@ try {
     taskQueue: config.temporal.taskQueue,
     ...(await workflowSource()),
     dataConverter: createDataConverter(config.payloadCodecKey),
-    activities: createActivities({ db, metadata, uaf: config.uaf, keys: deriveKeys(config.serverSecret) }),
+    activities: createActivities({
+      db,
+      metadata,
+      uaf: config.uaf,
+      keys: deriveKeys(config.serverSecret),
+      dispatchers,
+      publicUrl: config.publicUrl,
+    }),
   });
   logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker running');
   // Resolves after SIGINT/SIGTERM (the Runtime's shutdown signals) once in-flight tasks finish.
@@ -43,5 +59,6 @@ try {
   process.exitCode = 1;
 } finally {
   await connection?.close();
+  await messaging?.close();
   await mongo.close();
 }

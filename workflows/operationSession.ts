@@ -1,9 +1,13 @@
 import { ApplicationFailure, proxyLocalActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type {
+  ChannelLinking,
+  DispatchAnswer,
+  DispatchInput,
   FailureReason,
   OperationInput,
   OperationState,
+  RedeemInput,
   ReturnUafRequest,
   ServerResponse,
   SubmitResponseInput,
@@ -14,27 +18,42 @@ import { statusKey } from './searchAttributes.js';
 // round trip. A transient fault (database down) is thrown and retried; an expected refusal comes
 // back as a value.
 const activities = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
+  startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '200 ms', maximumAttempts: 5 },
 });
 
 /** UAF status code of a request that outlived its `lifetimeMillis`. */
 const requestTimeoutStatusCode = 1408;
+/** FIDO client error code USER_CANCELED: the user denied on the phone. */
+const userCancelled = 3;
+
+/** One dispatched token of an out-of-band operation (the first one, or a fallback's). */
+interface TokenSession {
+  sessionId: string;
+  tokenHash: string;
+  expiresAt: number;
+  state: 'pending' | 'redeemed' | 'superseded';
+  channelLinking?: ChannelLinking;
+}
 
 /**
  * The state machine shared by the `registration`, `authentication` and `deregistration` workflows:
  * `tokenCreated → clientRegistering | clientAuthenticating → succeeded | failed`. Handlers call its
  * methods; validators call its `assert…` methods, which are pure and synchronous so that a message
- * the state does not admit never reaches history.
+ * the state does not admit (a wrong token, a replayed response) never reaches history.
  */
 export class OperationSession {
   readonly state: OperationState;
-  private request?: { returnUafRequest: ReturnUafRequest; challenge: string };
+  private request?: { returnUafRequest: ReturnUafRequest; challenge: string; sessionId: string };
+  private readonly tokens: TokenSession[] = [];
   /** A response was accepted and is being verified: no second one, no expiry under it. */
   private responding = false;
+  /** A redeem is issuing the UAF request: exactly one redeem may win. */
+  private redeeming = false;
 
   constructor(private readonly input: OperationInput) {
-    this.state = { operation: input.operation, status: awaitingStatus(input), updatedAt: Date.now() };
+    const status = input.outOfBand ? 'tokenCreated' : awaitingStatus(input);
+    this.state = { operation: input.operation, status, updatedAt: Date.now() };
   }
 
   get closed(): boolean {
@@ -46,27 +65,107 @@ export class OperationSession {
   }
 
   get busy(): boolean {
-    return this.responding;
+    return this.responding || this.redeeming;
   }
+
+  /** When the last live token dies (out-of-band only). */
+  get tokenDeadline(): number {
+    return Math.max(0, ...this.tokens.filter((t) => t.state === 'pending').map((t) => t.expiresAt));
+  }
+
+  // ---- in-band: the request is issued at once ----
 
   assertCanIssue(): void {
     if (this.closed) refuse('operationClosed', 'The operation has already ended.');
+    if (this.input.outOfBand) refuse('operationClosed', 'An out-of-band operation issues its request on redeem.');
   }
 
   /** Issues the UAF request once; a repeated call answers the same request. */
-  async issueRequest(): Promise<ReturnUafRequest> {
+  async issueRequest(sessionId = this.input.sessionId): Promise<ReturnUafRequest> {
     if (!this.request) {
-      const issued = await activities.issueRequest({ workflowId: workflowInfo().workflowId, input: this.input });
+      const issued = await activities.issueRequest({ workflowId: workflowInfo().workflowId, input: { ...this.input, sessionId } });
       if (!issued.issued) {
         this.fail(issued.reason, issued.uafStatusCode);
         refuse(issued.reason, issued.message, issued.uafStatusCode);
       }
-      this.request = { returnUafRequest: issued.returnUafRequest, challenge: issued.challenge };
+      this.request = { returnUafRequest: issued.returnUafRequest, challenge: issued.challenge, sessionId };
       // Deregistration has no client response: removing the credentials was the operation.
       if (this.input.operation === 'deregistration') this.succeed({ userId: this.input.username });
     }
     return this.request.returnUafRequest;
   }
+
+  // ---- out-of-band: dispatch, fallback, redeem ----
+
+  assertCanDispatch(input: DispatchInput, fallback: boolean): void {
+    if (this.closed) refuse('operationClosed', 'The operation has already ended.');
+    if (this.request || this.redeeming) refuse('tokenAlreadyRedeemed', 'The operation is already under way on a phone.');
+    if (!fallback && this.tokens.length > 0) refuse('operationClosed', 'The operation was dispatched already.');
+    if (this.tokens.some((t) => t.sessionId === input.sessionId || t.tokenHash === input.tokenHash)) {
+      refuse('invalidRequest', 'This session was dispatched already.');
+    }
+  }
+
+  async dispatch(input: DispatchInput): Promise<DispatchAnswer> {
+    if (this.input.outOfBand?.sessionPolicy === 'latest-only') {
+      for (const token of this.tokens) if (token.state === 'pending') token.state = 'superseded';
+    }
+    this.tokens.push({
+      sessionId: input.sessionId,
+      tokenHash: input.tokenHash,
+      expiresAt: Date.now() + input.timeoutSeconds * 1000,
+      state: 'pending',
+      channelLinking: input.channelLinking,
+    });
+    const sent = await activities.sendDispatch({
+      workflowId: workflowInfo().workflowId,
+      operation: this.input.operation,
+      username: this.input.username,
+      dispatch: input,
+      firstSession: this.tokens.length === 1,
+    });
+    this.state.tokenInformation = {
+      ...(sent.dispatchTargetExtId ? { dispatchTargetExtId: sent.dispatchTargetExtId } : {}),
+      dispatcherInformation: sent.dispatcherInformation,
+    };
+    this.changed();
+    return { sessionId: input.sessionId, dispatchResult: sent.dispatchResult, dispatcherInformation: sent.dispatcherInformation };
+  }
+
+  assertCanRedeem({ tokenHash, operation }: RedeemInput): void {
+    const token = this.tokens.find((t) => t.tokenHash === tokenHash);
+    if (!token || operation !== this.input.operation) refuse('tokenNotFound', 'The token is not known.');
+    if (token.state === 'superseded') refuse('tokenSuperseded', 'A newer token replaced this one.');
+    if (token.state === 'redeemed' || this.request || this.redeeming) refuse('tokenAlreadyRedeemed', 'The operation was already redeemed.');
+    if (this.closed) refuse(this.state.failureReason === 'tokenExpired' ? 'tokenExpired' : 'operationClosed', 'The operation has already ended.');
+    if (Date.now() >= token.expiresAt) refuse('tokenExpired', 'The token has expired.');
+  }
+
+  async redeem({ tokenHash, deny, channelLinkingAnswer }: RedeemInput): Promise<ReturnUafRequest | undefined> {
+    const token = this.tokens.find((t) => t.tokenHash === tokenHash)!;
+    token.state = 'redeemed'; // spent, whatever happens next
+    this.state.tokenInformation = { ...this.state.tokenInformation, tokenResult: 'tokenRedeemed' };
+    if (deny) {
+      this.fail('denied', undefined, { clientErrorCode: userCancelled }, token.sessionId);
+      return undefined;
+    }
+    const linking = token.channelLinking;
+    if (linking?.mode === 'number-match' && channelLinkingAnswer !== linking.string) {
+      // A wrong pick may be an attacker's push the user did not start: end it, release nothing.
+      this.fail('channelLinkingMismatch', undefined, {}, token.sessionId);
+      refuse('channelLinkingMismatch', 'The number picked on the phone is not the one shown in the browser.');
+    }
+    this.redeeming = true;
+    try {
+      this.state.status = awaitingStatus(this.input);
+      this.changed();
+      return await this.issueRequest(token.sessionId);
+    } finally {
+      this.redeeming = false;
+    }
+  }
+
+  // ---- the client's answer ----
 
   assertAwaitingResponse(_input: SubmitResponseInput): void {
     if (this.closed) refuse('operationClosed', 'The operation has already ended; a response is accepted once.');
@@ -98,23 +197,31 @@ export class OperationSession {
   }
 
   clientError(clientErrorCode: number): void {
-    if (this.closed || this.responding) return;
+    if (this.closed || this.busy) return;
     this.fail('clientError', undefined, { clientErrorCode });
   }
 
   cancel(): void {
-    if (this.closed || this.responding) return;
+    if (this.closed || this.busy) return;
     this.fail('cancelled');
   }
 
   /** The request's lifetime ran out before a response arrived. */
   expire(): void {
-    if (this.closed || this.responding) return;
+    if (this.closed || this.busy) return;
     this.fail('requestExpired', requestTimeoutStatusCode);
   }
 
+  /** Every token's time-to-live ran out before a redeem (out-of-band). */
+  expireTokens(): void {
+    if (this.closed || this.busy || this.request) return;
+    this.state.tokenInformation = { ...this.state.tokenInformation, tokenResult: 'tokenTimedOut' };
+    this.fail('tokenExpired');
+  }
+
   private succeed(facts: Pick<OperationState, 'userId' | 'authenticators'>): void {
-    Object.assign(this.state, facts, { status: 'succeeded', uafStatusCode: 1200, finalSessionId: this.input.sessionId });
+    const finalSessionId = this.request?.sessionId ?? this.input.sessionId;
+    Object.assign(this.state, facts, { status: 'succeeded', uafStatusCode: 1200, finalSessionId });
     this.changed();
   }
 
@@ -122,9 +229,11 @@ export class OperationSession {
     failureReason: FailureReason,
     uafStatusCode?: number,
     codes: Pick<OperationState, 'asmStatusCode' | 'clientErrorCode'> = {},
+    finalSessionId = this.request?.sessionId,
   ): void {
     Object.assign(this.state, { status: 'failed', failureReason, ...codes });
     if (uafStatusCode !== undefined) this.state.uafStatusCode = uafStatusCode;
+    if (finalSessionId) this.state.finalSessionId = finalSessionId;
     this.changed();
   }
 
@@ -138,7 +247,7 @@ function awaitingStatus(input: OperationInput): OperationState['status'] {
   return input.operation === 'registration' ? 'clientRegistering' : 'clientAuthenticating';
 }
 
-/** Refuses an update with a coded, non-retryable failure the API maps to HTTP (api/operationErrors.ts). */
+/** Refuses an update with a coded, non-retryable failure the API maps to HTTP (api/apiError.ts). */
 function refuse(code: string, message: string, uafStatusCode?: number): never {
   throw ApplicationFailure.create({ type: code, message, nonRetryable: true, details: [{ uafStatusCode }] });
 }

@@ -12,11 +12,12 @@ import { createDatabase, type Database } from '../../store/database.js';
 import { bundleWorkflows, connectTemporal, connectTestDatabase, uniqueName, type TemporalHarness } from '../setup/harness.js';
 import { testConfig } from '../setup/testConfig.js';
 import { deriveKeys } from '../../config/deriveKeys.js';
+import { createDispatchers } from '../../dispatch/index.js';
 import type { Db } from 'mongodb';
 
 const activityDependencies = (db: Db) => {
   const config = testConfig();
-  return { db, metadata: new Map(), uaf: config.uaf, keys: deriveKeys(config.serverSecret) };
+  return { db, metadata: new Map(), uaf: config.uaf, keys: deriveKeys(config.serverSecret), dispatchers: createDispatchers({ linkBaseUrl: config.linkBaseUrl }), publicUrl: config.publicUrl };
 };
 
 const logger = pino({ level: 'silent' });

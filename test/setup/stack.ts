@@ -16,11 +16,15 @@ import { ensureDispatchTargetIndexes } from '../../store/dispatchTargets.js';
 import { readMetadataDirectory } from '../../store/metadataDirectory.js';
 import { createDataConverter } from '../../worker/dataConverter.js';
 import { freePort } from '../../scripts/services.js';
+import { createDispatchers, createFirebaseMessaging } from '../../dispatch/index.js';
+import { createFcmEmulator, type FcmEmulator } from '../../emulators/fcm/createFcmEmulator.js';
 import { connectTemporal, connectTestDatabase, uniqueName, type TemporalHarness } from './harness.js';
 import { testConfig } from './testConfig.js';
 
 export interface TestStack {
   config: Config;
+  /** The FCM emulator the worker's firebase-admin sends to (`fcm.url` for phones and fault control). */
+  fcm: { emulator: FcmEmulator; url: string };
   /** API base URL, e.g. http://127.0.0.1:41234 */
   url: string;
   client: Client;
@@ -37,9 +41,22 @@ export async function startTestStack(bundle: WorkflowBundleWithSourceMap, env: R
   const temporal = await connectTemporal();
   const database = await connectTestDatabase();
   const taskQueue = uniqueName('stack');
+  // The FCM emulator in this process: firebase-admin reaches it as it would reach FCM.
+  const fcmEmulator = createFcmEmulator({ logger: pino({ level: 'silent' }) });
+  const fcmServer: Server = fcmEmulator.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => fcmServer.once('listening', resolve));
+  const fcmHost = `127.0.0.1:${(fcmServer.address() as { port: number }).port}`;
   // PUBLIC_URL is where the API really listens: the phone fetches the facets from the AppID URL.
   const port = await freePort();
-  const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, ...env });
+  const config = testConfig({
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    FCM_EMULATOR_HOST: fcmHost,
+    ...env,
+  });
+  const messaging = createFirebaseMessaging({ emulatorHost: config.fcmEmulatorHost! });
+  const dispatchers = createDispatchers({ linkBaseUrl: config.linkBaseUrl, messaging: messaging.messaging, fcmTimeoutMs: 2_000 });
   const dataConverter = createDataConverter(config.payloadCodecKey);
   const client = new Client({ connection: temporal.connection, namespace: 'default', dataConverter });
   const metadata = await readMetadataDirectory(config.uaf.metadataDir);
@@ -53,7 +70,7 @@ export async function startTestStack(bundle: WorkflowBundleWithSourceMap, env: R
       taskQueue,
       workflowBundle: bundle,
       dataConverter,
-      activities: createActivities({ db: database.db, metadata, uaf: config.uaf, keys }),
+      activities: createActivities({ db: database.db, metadata, uaf: config.uaf, keys, dispatchers, publicUrl: config.publicUrl }),
     });
   let worker = await makeWorker();
   let running = worker.run();
@@ -65,6 +82,7 @@ export async function startTestStack(bundle: WorkflowBundleWithSourceMap, env: R
 
   const stack: TestStack = {
     config,
+    fcm: { emulator: fcmEmulator, url: `http://${fcmHost}` },
     url,
     client,
     temporal,
@@ -84,6 +102,10 @@ export async function startTestStack(bundle: WorkflowBundleWithSourceMap, env: R
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await stack.stopWorker();
+      fcmEmulator.reset();
+      fcmServer.closeAllConnections();
+      await new Promise((resolve) => fcmServer.close(resolve));
+      await messaging.close();
       await database.close();
       await temporal.close();
     },

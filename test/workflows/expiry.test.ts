@@ -4,6 +4,7 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { deriveKeys } from '../../config/deriveKeys.js';
+import { createDispatchers } from '../../dispatch/index.js';
 import { readMetadataDirectory } from '../../store/metadataDirectory.js';
 import { createDataConverter } from '../../worker/dataConverter.js';
 import { issueRequestUpdate, type OperationState } from '../../workflows/messages.js';
@@ -35,6 +36,8 @@ it('a UAF request nobody answers expires by workflow timer: failed, requestExpir
       metadata: await readMetadataDirectory(config.uaf.metadataDir),
       uaf: config.uaf,
       keys: deriveKeys(config.serverSecret),
+      dispatchers: createDispatchers({ linkBaseUrl: config.linkBaseUrl }),
+      publicUrl: config.publicUrl,
     }),
   });
   await worker.runUntil(async () => {

@@ -1,8 +1,17 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 
-/** A new session id: 128 bits from the CSPRNG, base64url. */
+// Ids and keys of sessions and tokens, derived the same way by the API (which mints them) and the
+// activities (which index them).
+
+/** A new session id or token: 128 bits from the CSPRNG, base64url. */
 export function newSessionId(): string {
   return randomBytes(16).toString('base64url');
+}
+export const newToken = newSessionId;
+
+/** What is stored of a token: its SHA-256 (a 128-bit random token needs no key). */
+export function tokenHashOf(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
 }
 
 /**

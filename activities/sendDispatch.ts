@@ -1,0 +1,89 @@
+import type { DispatcherRegistry } from '../dispatch/index.js';
+import type { Credentials } from '../store/credentials.js';
+import type { Sessions, Tokens } from '../store/tokens.js';
+import type { DispatchInput, DispatchResult, Operation } from '../workflows/messages.js';
+
+/** What the dispatch needs of a stored dispatch target (store/dispatchTargets.ts). */
+export interface DispatchTargetDirectory {
+  get(id: string): Promise<
+    | { username: string; extId: string; dispatcher: string; target?: string; encryptionKey?: object; pushTokenDead?: boolean }
+    | undefined
+  >;
+  /** With `target`: only while that push token is still the stored one (not rotated meanwhile). */
+  markTargetDead(id: string, target?: string): Promise<unknown>;
+}
+
+export interface SendDispatchDependencies {
+  dispatchers: DispatcherRegistry;
+  targets: DispatchTargetDirectory;
+  tokens: Tokens;
+  sessions: Sessions;
+  credentials: Credentials;
+  appId: string;
+  publicUrl: string;
+  /** Session id → index key (api/sessions.ts `workflowIdOf`): the same derivation the API uses. */
+  sessionKeyOf: (sessionId: string) => string;
+  now: () => Date;
+}
+
+export interface SendDispatchInput {
+  workflowId: string;
+  operation: Operation;
+  username?: string;
+  dispatch: DispatchInput;
+  /** The first session's workflow id is derived from it; a fallback's needs an index row. */
+  firstSession: boolean;
+}
+
+export interface SendDispatchResult {
+  dispatchResult: DispatchResult;
+  dispatcherInformation: { name: string; response?: string };
+  dispatchTargetExtId?: string;
+}
+
+/**
+ * Sends one token to the phone: indexes it (hash only) so it can be redeemed, checks the target,
+ * and hands the payload to the dispatcher. Every outcome is a value (`dispatchResult`): a failed
+ * push leaves the operation open for a fallback.
+ */
+export function createSendDispatch(deps: SendDispatchDependencies) {
+  return async function sendDispatch({ workflowId, operation, username, dispatch, firstSession }: SendDispatchInput): Promise<SendDispatchResult> {
+    const now = deps.now();
+
+    const target = dispatch.dispatchTargetId ? await deps.targets.get(dispatch.dispatchTargetId) : undefined;
+    // The request may leave the dispatcher to the target's own.
+    const name = dispatch.dispatcher || target?.dispatcher || '';
+    const answer = (dispatchResult: DispatchResult, extra: Partial<SendDispatchResult> = {}): SendDispatchResult => ({
+      dispatchResult,
+      dispatcherInformation: { name },
+      ...extra,
+    });
+    if (operation !== 'registration' && username && (await deps.credentials.listForUser(username, deps.appId)).length === 0) {
+      return answer('userNotFound');
+    }
+    if (dispatch.dispatchTargetId && (!target || (username !== undefined && target.username !== username))) {
+      return answer('dispatchTargetNotFound');
+    }
+    if (target?.pushTokenDead) return answer('dispatchTargetExpired', { dispatchTargetExtId: target.extId });
+
+    await deps.tokens.add(dispatch.tokenHash, workflowId, operation, now);
+    if (!firstSession) await deps.sessions.add(deps.sessionKeyOf(dispatch.sessionId), workflowId, now);
+
+    const linking = dispatch.channelLinking;
+    const outcome = await deps.dispatchers.dispatch(name, {
+      nmaData: {
+        token: dispatch.token,
+        redeem_url: `${deps.publicUrl}/nevisfido/token/redeem/${operation}`,
+        ...(linking && { channel_linking: linking.mode === 'number-match' ? linking.choices : linking.string }),
+      },
+      ...(target && { target: { target: target.target, encryptionKey: target.encryptionKey as never } }),
+      ...(dispatch.dispatchInformation && { dispatchInformation: dispatch.dispatchInformation }),
+    });
+    if (outcome.targetDead && dispatch.dispatchTargetId) await deps.targets.markTargetDead(dispatch.dispatchTargetId, target?.target);
+    return {
+      dispatchResult: outcome.dispatchResult,
+      dispatcherInformation: outcome.dispatcherInformation,
+      ...(target && { dispatchTargetExtId: target.extId }),
+    };
+  };
+}

@@ -1,0 +1,39 @@
+import type { Db } from 'mongodb';
+import type { Operation } from '../workflows/messages.js';
+
+/**
+ * Token → workflow index for the redeem service: keyed by the token's hash (the token itself is
+ * never stored), written before the token leaves the server.
+ */
+export function createTokens(db: Db) {
+  const collection = db.collection<{ _id: string; workflowId: string; operation: Operation; createdAt: Date }>('tokens');
+  return {
+    /** Idempotent: a retried dispatch writes the same row again. */
+    async add(tokenHash: string, workflowId: string, operation: Operation, now: Date): Promise<void> {
+      await collection.updateOne({ _id: tokenHash }, { $setOnInsert: { workflowId, operation, createdAt: now } }, { upsert: true });
+    },
+    async find(tokenHash: string): Promise<{ workflowId: string; operation: Operation } | undefined> {
+      const row = await collection.findOne({ _id: tokenHash });
+      return row ? { workflowId: row.workflowId, operation: row.operation } : undefined;
+    },
+  };
+}
+
+/**
+ * Session → workflow index for fallback sessions: the first session's workflow id is derived from
+ * the session id itself; a fallback's new session id points here to the same workflow.
+ */
+export function createSessions(db: Db) {
+  const collection = db.collection<{ _id: string; workflowId: string; createdAt: Date }>('sessions');
+  return {
+    async add(sessionKey: string, workflowId: string, now: Date): Promise<void> {
+      await collection.updateOne({ _id: sessionKey }, { $setOnInsert: { workflowId, createdAt: now } }, { upsert: true });
+    },
+    async find(sessionKey: string): Promise<string | undefined> {
+      return (await collection.findOne({ _id: sessionKey }))?.workflowId;
+    },
+  };
+}
+
+export type Tokens = ReturnType<typeof createTokens>;
+export type Sessions = ReturnType<typeof createSessions>;
