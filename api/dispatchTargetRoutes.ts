@@ -206,38 +206,36 @@ export function createDispatchTargetRouter({ db, config, keys, now = () => new D
     }
   };
 
-  /** The owner's device token: its username, or 401. */
-  const deviceOwner = async (req: Request): Promise<string> => {
+  /** The device token's username in `res.locals.username`, or 401 with a Bearer challenge. */
+  const deviceToken: RequestHandler = (req, res, next) => {
     const token = bearerOf(req);
-    if (token === undefined) throw unauthorizedBearer('the device token of a successful UAF operation');
-    return verifyDeviceToken(token, keys.deviceToken);
-  };
-  /** A relying-party key, else the owner's device token. */
-  const relyingPartyOrDevice: RequestHandler = (req, res, next) =>
-    relyingParty(req, res, (refusal?: unknown) => {
-      if (refusal === undefined) {
-        res.locals.caller = { relyingParty: true };
-        next();
-        return;
-      }
+    res.set('WWW-Authenticate', 'Bearer');
+    if (token === undefined) {
+      next(unauthorizedBearer('the device token of a successful UAF operation'));
+      return;
+    }
+    verifyDeviceToken(token, keys.deviceToken).then((username) => {
       res.removeHeader('WWW-Authenticate');
-      if (bearerOf(req) === undefined) {
-        next(unauthorizedBearer('a relying-party key or the device token of the owner'));
-        return;
-      }
-      deviceOwner(req).then((username) => {
-        res.locals.caller = { username };
-        next();
-      }, next);
+      res.locals.username = username;
+      next();
+    }, next);
+  };
+  /** A relying-party key (`res.locals.username` stays unset), else the device token of a user. */
+  const relyingPartyOrDeviceToken: RequestHandler = (req, res, next) =>
+    relyingParty(req, res, (refusal?: unknown) => {
+      if (refusal === undefined) next();
+      else if (bearerOf(req) === undefined) next(unauthorizedBearer('a relying-party key or the device token of the owner'));
+      else deviceToken(req, res, next);
     });
 
   resource(router, collectionPath, {
     // 7: the phone creates its target.
     post: [
+      deviceToken,
       consumes('application/json'),
       produces('application/json'),
       async (req, res) => {
-        const username = await deviceOwner(req);
+        const username = res.locals.username as string;
         const body = parseBody(createTargetSchema, req.body);
         if (body.username !== undefined && body.username !== username) {
           throw new ApiError('usernameMismatch', 'username differs from the user of the device token.');
@@ -324,11 +322,11 @@ export function createDispatchTargetRouter({ db, config, keys, now = () => new D
     ],
     // 11: the owner's phone or the relying party removes a target.
     delete: [
-      relyingPartyOrDevice,
+      relyingPartyOrDeviceToken,
       async (req, res) => {
         const target = await findTarget(String(req.params.id));
-        const caller = res.locals.caller as { relyingParty: true } | { username: string };
-        if ('username' in caller && caller.username !== target.username) {
+        const owner = res.locals.username as string | undefined;
+        if (owner !== undefined && owner !== target.username) {
           throw new ApiError('dispatchTargetNotOwned', 'The device token belongs to another user than this dispatch target.');
         }
         if (!(await targets.remove(target.id))) throw new ApiError('dispatchTargetNotFound', 'There is no dispatch target with this id.');

@@ -166,6 +166,13 @@ describe('creation needs a valid device token', () => {
       code: 'deviceTokenInvalid',
     },
   ];
+  it('checks the token before the body, with a Bearer challenge', async () => {
+    const response = await fetch(`${stack.url}${targetsPath}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await response.json()).toMatchObject({ error: 'unauthorized' });
+  });
+
   it.each(cases)('401 for $rule', async ({ headers, code }) => {
     const name = `refused-${randomUUID()}`;
     const response = await call('POST', targetsPath, { headers: { 'content-type': json, ...(await headers()) }, body: JSON.stringify(validTarget({ name })) });
