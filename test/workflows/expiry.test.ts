@@ -7,7 +7,7 @@ import { deriveKeys } from '../../config/deriveKeys.js';
 import { createDispatchers } from '../../dispatch/index.js';
 import { readMetadataDirectory } from '../../store/metadataDirectory.js';
 import { createDataConverter } from '../../worker/dataConverter.js';
-import { issueRequestUpdate, type OperationState } from '../../workflows/messages.js';
+import { dispatchUpdate, issueRequestUpdate, statusQuery, type OperationState } from '../../workflows/messages.js';
 import { bundleWorkflows, connectTestDatabase, connectTimeSkipping, uniqueName } from '../setup/harness.js';
 import { testConfig } from '../setup/testConfig.js';
 
@@ -21,7 +21,8 @@ afterAll(async () => {
   await database?.close();
 });
 
-it('a UAF request nobody answers expires by workflow timer: failed, requestExpired, 1408', async () => {
+/** A worker with the real activities on the time-skipping server, and a client sharing its codec. */
+async function createExpiryWorker() {
   const config = testConfig();
   const taskQueue = uniqueName('expiry');
   const dataConverter = createDataConverter(config.payloadCodecKey);
@@ -40,6 +41,11 @@ it('a UAF request nobody answers expires by workflow timer: failed, requestExpir
       publicUrl: config.publicUrl,
     }),
   });
+  return { client, worker, taskQueue };
+}
+
+it('a UAF request nobody answers expires by workflow timer: failed, requestExpired, 1408', async () => {
+  const { client, worker, taskQueue } = await createExpiryWorker();
   await worker.runUntil(async () => {
     const handle = await client.workflow.start('authentication', {
       taskQueue,
@@ -55,5 +61,25 @@ it('a UAF request nobody answers expires by workflow timer: failed, requestExpir
     expect(state).toMatchObject({ status: 'failed', failureReason: 'requestExpired', uafStatusCode: 1408 });
     // Two minutes of workflow time, far less of ours.
     expect(Date.now() - wallStart).toBeLessThan(60_000);
+  });
+});
+
+it('an out-of-band token nobody redeems expires by workflow timer: failed, tokenTimedOut', async () => {
+  const { client, worker, taskQueue } = await createExpiryWorker();
+  await worker.runUntil(async () => {
+    const handle = await client.workflow.start('authentication', {
+      taskQueue,
+      workflowId: uniqueName('token-expiring'),
+      args: [{ operation: 'authentication', sessionId: uniqueName('session'), outOfBand: { sessionPolicy: 'latest-only' } }],
+    });
+    const dispatched = await handle.executeUpdate(dispatchUpdate, {
+      args: [{ sessionId: uniqueName('session'), token: 'a-token-nobody-redeems', tokenHash: uniqueName('hash'), dispatcher: 'link', timeoutSeconds: 300 }],
+    });
+    expect(dispatched).toMatchObject({ dispatchResult: 'dispatched', dispatcherInformation: { name: 'link' } });
+    expect(await handle.query(statusQuery)).toMatchObject({ status: 'tokenCreated' });
+
+    await env.sleep('301 seconds');
+    const state = (await handle.result()) as OperationState;
+    expect(state).toMatchObject({ status: 'failed', failureReason: 'tokenExpired', tokenInformation: { tokenResult: 'tokenTimedOut' } });
   });
 });
