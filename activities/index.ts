@@ -5,10 +5,11 @@ import type { DispatcherRegistry } from '../dispatch/index.js';
 import { createCredentials } from '../store/credentials.js';
 import { pingDatabase } from '../store/database.js';
 import { createDispatchTargets } from '../store/dispatchTargets.js';
-import { workflowIdOf } from '../store/sessionKeys.js';
+import { createDispatchBudget, defaultDispatchLimits, type DispatchLimits } from '../store/dispatchBudget.js';
+import { userHashOf, workflowIdOf } from '../store/sessionKeys.js';
 import { createSessions, createTokens } from '../store/tokens.js';
 import type { MetadataStatement } from '../uaf/index.js';
-import { createSendDispatch } from './sendDispatch.js';
+import { createSendDispatch, createSettleDispatch } from './sendDispatch.js';
 import { createUafOperations } from './uafOperations.js';
 
 export interface ActivityDependencies {
@@ -19,13 +20,16 @@ export interface ActivityDependencies {
   dispatchers: DispatcherRegistry;
   /** Base of `redeem_url` in the out-of-band payload. */
   publicUrl: string;
+  /** Push-fatigue limits; defaults in store/dispatchBudget.ts `defaultDispatchLimits`. */
+  dispatchLimits?: DispatchLimits;
   /** Injected for tests; defaults to the wall clock. */
   now?: () => Date;
 }
 
 /** Builds every activity over its dependencies; the worker registers the result. */
-export function createActivities({ db, metadata, uaf, keys, dispatchers, publicUrl, now = () => new Date() }: ActivityDependencies) {
+export function createActivities({ db, metadata, uaf, keys, dispatchers, publicUrl, dispatchLimits = defaultDispatchLimits, now = () => new Date() }: ActivityDependencies) {
   const credentials = createCredentials(db);
+  const budget = createDispatchBudget(db, dispatchLimits);
   return {
     /** Proves the worker reaches MongoDB; used by the end-to-end health probe. */
     async checkDatabase(): Promise<{ reachable: true }> {
@@ -47,11 +51,14 @@ export function createActivities({ db, metadata, uaf, keys, dispatchers, publicU
       tokens: createTokens(db),
       sessions: createSessions(db),
       credentials,
+      budget,
+      userHashOf: (username) => userHashOf(username, keys.userHash),
       appId: uaf.appId,
       publicUrl,
       sessionKeyOf: (sessionId) => workflowIdOf(sessionId, keys.sessionId),
       now,
     }),
+    settleDispatch: createSettleDispatch({ budget, now }),
   };
 }
 

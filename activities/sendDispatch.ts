@@ -1,5 +1,6 @@
 import type { DispatcherRegistry } from '../dispatch/index.js';
 import type { Credentials } from '../store/credentials.js';
+import type { DispatchBudget } from '../store/dispatchBudget.js';
 import type { Sessions, Tokens } from '../store/tokens.js';
 import type { DispatchInput, DispatchResult, Operation } from '../workflows/messages.js';
 
@@ -19,6 +20,9 @@ export interface SendDispatchDependencies {
   tokens: Tokens;
   sessions: Sessions;
   credentials: Credentials;
+  budget: DispatchBudget;
+  /** Keyed hash of a user name (the budget never stores names). */
+  userHashOf: (username: string) => string;
   appId: string;
   publicUrl: string;
   /** Session id → index key (api/sessions.ts `workflowIdOf`): the same derivation the API uses. */
@@ -36,6 +40,8 @@ export interface SendDispatchInput {
 }
 
 export interface SendDispatchResult {
+  /** Push-fatigue limit: no dispatch happened; the operation is refused as a whole. */
+  refused?: { reason: 'tooManyPendingDispatches' | 'dispatchBackOff'; retryAfterSeconds: number };
   dispatchResult: DispatchResult;
   dispatcherInformation: { name: string; response?: string };
   dispatchTargetExtId?: string;
@@ -58,6 +64,10 @@ export function createSendDispatch(deps: SendDispatchDependencies) {
       dispatcherInformation: { name },
       ...extra,
     });
+    if (firstSession && username) {
+      const reserved = await deps.budget.reserve(workflowId, deps.userHashOf(username), now);
+      if (!reserved.allowed) return answer('dispatchError', { refused: { reason: reserved.reason, retryAfterSeconds: reserved.retryAfterSeconds } });
+    }
     if (operation !== 'registration' && username && (await deps.credentials.listForUser(username, deps.appId)).length === 0) {
       return answer('userNotFound');
     }
@@ -85,5 +95,12 @@ export function createSendDispatch(deps: SendDispatchDependencies) {
       dispatcherInformation: outcome.dispatcherInformation,
       ...(target && { dispatchTargetExtId: target.extId }),
     };
+  };
+}
+
+/** Settles the push-fatigue ledger when an out-of-band operation ends: answered or not. */
+export function createSettleDispatch({ budget, now }: Pick<SendDispatchDependencies, 'budget' | 'now'>) {
+  return async function settleDispatch({ workflowId, answered }: { workflowId: string; answered: boolean }): Promise<void> {
+    await budget.settle(workflowId, answered, now());
   };
 }

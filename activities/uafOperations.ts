@@ -114,15 +114,17 @@ export function createUafOperations(deps: UafOperationDependencies) {
   async function verifyRegistration(input: VerifyResponseInput, body: unknown): Promise<VerifyResponseResult> {
     const now = deps.now();
     const response = parseRegistrationResponse(body);
+    const username = input.username!;
     const { credentials: registered } = verifyRegistrationResponse({
       response,
       expectedChallenge: input.challenge,
       appID: appId,
       trustedFacetIds: deps.trustedFacetIds,
       metadata,
+      // The policy the request announced: a key the user already has is refused again here.
+      policy: policyOf(metadata.keys(), [], await credentials.listForUser(username, appId)),
       now,
     });
-    const username = input.username!;
     for (const credential of registered) {
       await credentials.add({
         username,

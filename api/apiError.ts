@@ -30,6 +30,8 @@ const apiStatuses = {
   tokenExpired: 410,
   tokenSuperseded: 410,
   channelLinkingMismatch: 422,
+  tooManyPendingDispatches: 429,
+  dispatchBackOff: 429,
   // Dispatch targets (api/dispatchTargetRoutes.ts)
   deviceTokenInvalid: 401,
   deviceTokenExpired: 401,
@@ -75,10 +77,14 @@ export class ApiError extends Error {
     message: string,
     /** UAF status code, on UAF endpoints (1498 malformed, 1491 invalid request, …). */
     readonly uafStatusCode?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
+
+  /** For 429: when to try again (the `Retry-After` header). */
+  readonly retryAfterSeconds: number | undefined;
 
   get status(): number {
     return httpStatusOf[this.code];

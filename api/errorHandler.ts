@@ -33,6 +33,7 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
       : (fromBodyParser(error) ?? new ApiError('internalError', 'The server failed to handle the request.'));
   if (apiError.code === 'internalError') req.log?.error({ err: error }, 'unhandled error');
   if (res.headersSent) return;
+  if (apiError.retryAfterSeconds !== undefined) res.set('Retry-After', String(Math.max(1, apiError.retryAfterSeconds)));
   res
     .status(apiError.status)
     .type('application/json')

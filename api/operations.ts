@@ -239,8 +239,8 @@ async function hasEnded(handle: WorkflowHandle): Promise<boolean> {
 function toApiError(error: unknown): unknown {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const { type, message, details } = error.cause;
-    const uafStatusCode = (details?.[0] as { uafStatusCode?: number } | undefined)?.uafStatusCode;
-    if (type && isApiErrorCode(type)) return new ApiError(type, message, uafStatusCode, { cause: error });
+    const { uafStatusCode, retryAfterSeconds } = (details?.[0] ?? {}) as { uafStatusCode?: number; retryAfterSeconds?: number };
+    if (type && isApiErrorCode(type)) return new ApiError(type, message, uafStatusCode, { cause: error, retryAfterSeconds });
   }
   if (error instanceof WorkflowNotFoundError) {
     return new ApiError('operationNotFound', 'The operation does not exist (or has ended and been purged).', 1491, { cause: error });

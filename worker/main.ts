@@ -4,6 +4,7 @@ import { createActivities } from '../activities/index.js';
 import { deriveKeys } from '../config/deriveKeys.js';
 import { loadConfigOrExit } from '../config/loadConfig.js';
 import { createCredentials } from '../store/credentials.js';
+import { createDispatchBudget } from '../store/dispatchBudget.js';
 import { createDatabase } from '../store/database.js';
 import { createDispatchers, createFirebaseMessaging } from '../dispatch/index.js';
 import { readMetadataDirectory } from '../store/metadataDirectory.js';
@@ -34,6 +35,7 @@ try {
   const metadata = await readMetadataDirectory(config.uaf.metadataDir);
   logger.info({ authenticators: [...metadata.keys()] }, 'metadata statements loaded');
   await createCredentials(db).ensureIndexes();
+  await createDispatchBudget(db, config.dispatchLimits).ensureIndexes();
   connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,
@@ -48,6 +50,7 @@ try {
       keys: deriveKeys(config.serverSecret),
       dispatchers,
       publicUrl: config.publicUrl,
+      dispatchLimits: config.dispatchLimits,
     }),
   });
   logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker running');

@@ -14,6 +14,7 @@ export type OperationStatus = 'tokenCreated' | 'clientRegistering' | 'clientAuth
 /** Why an operation failed: the `failureReason` of the status response. */
 export type FailureReason =
   | 'tokenExpired'
+  | 'dispatchRefused'
   | 'denied'
   | 'channelLinkingMismatch'
   | 'requestExpired'

@@ -124,6 +124,11 @@ export class OperationSession {
       dispatch: input,
       firstSession: this.tokens.length === 1,
     });
+    if (sent.refused) {
+      // Push fatigue: this operation is not started at all; the RP may try again later.
+      this.fail('dispatchRefused');
+      refuse(sent.refused.reason, 'Too many dispatches to this user; try again later.', undefined, sent.refused.retryAfterSeconds);
+    }
     this.state.tokenInformation = {
       ...(sent.dispatchTargetExtId ? { dispatchTargetExtId: sent.dispatchTargetExtId } : {}),
       dispatcherInformation: sent.dispatcherInformation,
@@ -219,6 +224,13 @@ export class OperationSession {
     this.fail('tokenExpired');
   }
 
+  /** Out-of-band with a known user: tell the push-fatigue ledger whether the phone answered. */
+  async settle(): Promise<void> {
+    if (!this.input.outOfBand || !this.input.username || this.state.failureReason === 'dispatchRefused') return;
+    const answered = this.tokens.some((token) => token.state === 'redeemed');
+    await activities.settleDispatch({ workflowId: workflowInfo().workflowId, answered });
+  }
+
   private succeed(facts: Pick<OperationState, 'userId' | 'authenticators'>): void {
     const finalSessionId = this.request?.sessionId ?? this.input.sessionId;
     Object.assign(this.state, facts, { status: 'succeeded', uafStatusCode: 1200, finalSessionId });
@@ -248,6 +260,6 @@ function awaitingStatus(input: OperationInput): OperationState['status'] {
 }
 
 /** Refuses an update with a coded, non-retryable failure the API maps to HTTP (api/apiError.ts). */
-function refuse(code: string, message: string, uafStatusCode?: number): never {
-  throw ApplicationFailure.create({ type: code, message, nonRetryable: true, details: [{ uafStatusCode }] });
+function refuse(code: string, message: string, uafStatusCode?: number, retryAfterSeconds?: number): never {
+  throw ApplicationFailure.create({ type: code, message, nonRetryable: true, details: [{ uafStatusCode, retryAfterSeconds }] });
 }

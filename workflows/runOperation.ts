@@ -56,6 +56,7 @@ export async function runOperation(input: OperationInput): Promise<OperationStat
   // A response accepted before the deadline is verified to the end, even past it.
   if (!(await condition(() => session.closed || session.busy, lifetime))) session.expire();
   await condition(() => session.closed);
+  await session.settle();
   await condition(allHandlersFinished);
   return session.state;
 }

@@ -212,3 +212,27 @@ describe('out-of-band', () => {
     expect((await auth({ dispatchTargetId: device.targetId }, 'oob-alice')).body.dispatchResult).toBe('dispatchTargetNotFound');
   });
 });
+
+describe('push fatigue', () => {
+  it('at most DISPATCH_MAX_PENDING (3) open dispatches per user: the next is 429 with Retry-After, none is sent', async () => {
+    const device = await enrol('oob-fatigue');
+    const pending = [];
+    for (let i = 0; i < 3; i++) pending.push(await pushAuthentication(device, 'oob-fatigue'));
+    expect(pending.map((p) => p.body.dispatchResult)).toEqual(['dispatched', 'dispatched', 'dispatched']);
+    for (let i = 0; i < 3; i++) await device.push.nextMessage();
+
+    const response = await fetch(`${stack.url}/nevisfido/token/dispatch/authentication`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...asRp },
+      body: JSON.stringify({ dispatchTargetId: device.targetId, getUafRequest: getUafRequest('authentication', { username: 'oob-fatigue' }) }),
+    });
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await response.json()).toMatchObject({ error: 'tooManyPendingDispatches' });
+    await expect(device.push.nextMessage({ timeoutMs: 500 })).rejects.toMatchObject({ code: 'pushTimeout' });
+
+    // Answering one (here: the user denies it) frees a place.
+    expect(await call('/nevisfido/token/redeem/authentication', { token: pending[0]!.body.token, deny: true })).toMatchObject({ status: 204 });
+    await expect.poll(async () => (await pushAuthentication(device, 'oob-fatigue')).body.dispatchResult, { timeout: 10_000 }).toBe('dispatched');
+  });
+});

@@ -70,7 +70,15 @@ export async function startTestStack(bundle: WorkflowBundleWithSourceMap, env: R
       taskQueue,
       workflowBundle: bundle,
       dataConverter,
-      activities: createActivities({ db: database.db, metadata, uaf: config.uaf, keys, dispatchers, publicUrl: config.publicUrl }),
+      activities: createActivities({
+        db: database.db,
+        metadata,
+        uaf: config.uaf,
+        keys,
+        dispatchers,
+        publicUrl: config.publicUrl,
+        dispatchLimits: config.dispatchLimits,
+      }),
     });
   let worker = await makeWorker();
   let running = worker.run();
