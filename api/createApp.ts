@@ -15,6 +15,7 @@ import { requireRelyingParty } from './relyingParty.js';
 import { AesGcmPayloadCodec } from '../worker/payloadCodec.js';
 import { createUafRouter } from './uafRoutes.js';
 import { createTokenRouter } from './tokenRoutes.js';
+import { createStatusEventsRouter } from './statusEvents.js';
 import { createDispatchTargetRouter } from './dispatchTargetRoutes.js';
 
 export interface AppDependencies {
@@ -70,6 +71,7 @@ export function createApp({ client, db, config, logger }: AppDependencies): Expr
   });
   app.use(createUafRouter({ config, keys, operations }));
   app.use(createTokenRouter({ config, operations }));
+  app.use(createStatusEventsRouter({ operations }));
   app.use(createDispatchTargetRouter({ db, config, keys }));
 
   app.use(notFoundHandler);

@@ -15,6 +15,7 @@ import {
   redispatchUpdate,
   statusQuery,
   submitResponseUpdate,
+  watchUpdate,
   type ChannelLinking,
   type DispatchAnswer,
   type DispatchInput,
@@ -205,9 +206,35 @@ export function createOperations({ client, taskQueue, keys, tokens, sessions }: 
     }
   }
 
-  /** Running: the status query. Closed: its result. Never seen (or purged): `unknown`. */
-  async function status(sessionId: string): Promise<StatusResponse> {
+  /**
+   * Status changes of a session as they happen: `onChange` for the current status, then once per
+   * change, until the operation ends. One long-waiting `watch` update at a time, no polling.
+   */
+  async function watchStatus(sessionId: string, onChange: (status: StatusResponse) => void, isWanted: () => boolean): Promise<void> {
     const handle = client.workflow.getHandle(await workflowOfSession(sessionId));
+    let current = await status(sessionId, handle);
+    onChange(current);
+    let sent = JSON.stringify(current);
+    let version = -1;
+    while (isWanted() && (current.status === 'tokenCreated' || current.status === 'clientRegistering' || current.status === 'clientAuthenticating')) {
+      try {
+        const next = await handle.executeUpdate(watchUpdate, { args: [version] });
+        version = next.version;
+        current = toStatusResponse(next.state);
+      } catch (error) {
+        // Closed meanwhile (an update cannot reach a closed workflow): its result is the final status.
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+        current = await status(sessionId, handle);
+      }
+      // The first watch answers at once with what was already sent: only real changes go out.
+      if (JSON.stringify(current) !== sent) onChange(current);
+      sent = JSON.stringify(current);
+    }
+  }
+
+  /** Running: the status query. Closed: its result. Never seen (or purged): `unknown`. */
+  async function status(sessionId: string, known?: WorkflowHandle): Promise<StatusResponse> {
+    const handle = known ?? client.workflow.getHandle(await workflowOfSession(sessionId));
     let state: OperationState;
     try {
       const { status } = await handle.describe();
@@ -218,14 +245,17 @@ export function createOperations({ client, taskQueue, keys, tokens, sessions }: 
       if (error instanceof WorkflowNotFoundError) return { status: 'unknown', timestamp: new Date().toISOString() };
       throw error;
     }
-    const { operation: _operation, updatedAt, ...fields } = state;
-    return { ...fields, timestamp: new Date(updatedAt).toISOString() };
+    return toStatusResponse(state);
   }
 
-  return { start, dispatch, redispatch, redeem, submitResponse, status };
+  return { start, dispatch, redispatch, redeem, submitResponse, status, watchStatus };
 }
 
 export type Operations = ReturnType<typeof createOperations>;
+
+function toStatusResponse({ operation: _operation, updatedAt, ...fields }: OperationState): StatusResponse {
+  return { ...fields, timestamp: new Date(updatedAt).toISOString() };
+}
 
 async function hasEnded(handle: WorkflowHandle): Promise<boolean> {
   try {

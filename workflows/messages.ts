@@ -151,3 +151,14 @@ export const dispatchUpdate = defineUpdate<DispatchAnswer, [DispatchInput]>('dis
 export const redispatchUpdate = defineUpdate<DispatchAnswer, [DispatchInput]>('redispatch');
 /** The phone redeems a token: the UAF request, or nothing when the user denies. */
 export const redeemUpdate = defineUpdate<ReturnUafRequest | undefined, [RedeemInput]>('redeem');
+
+/** A status change, numbered so a watcher can ask for "anything after version N". */
+export interface WatchResult {
+  version: number;
+  state: OperationState;
+}
+/**
+ * Long-wait for the next status change after `version` (answers at once if there was one): the
+ * API's status stream waits on this instead of polling.
+ */
+export const watchUpdate = defineUpdate<WatchResult, [number]>('watch');

@@ -1,4 +1,4 @@
-import { ApplicationFailure, proxyLocalActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, proxyLocalActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type {
   ChannelLinking,
@@ -11,6 +11,7 @@ import type {
   ReturnUafRequest,
   ServerResponse,
   SubmitResponseInput,
+  WatchResult,
 } from './messages.js';
 import { statusKey } from './searchAttributes.js';
 
@@ -50,6 +51,8 @@ export class OperationSession {
   private responding = false;
   /** A redeem is issuing the UAF request: exactly one redeem may win. */
   private redeeming = false;
+  /** Counts status changes, for watchers. */
+  private version = 0;
 
   constructor(private readonly input: OperationInput) {
     const status = input.outOfBand ? 'tokenCreated' : awaitingStatus(input);
@@ -133,7 +136,7 @@ export class OperationSession {
       ...(sent.dispatchTargetExtId ? { dispatchTargetExtId: sent.dispatchTargetExtId } : {}),
       dispatcherInformation: sent.dispatcherInformation,
     };
-    this.changed();
+    this.state.updatedAt = Date.now();
     return { sessionId: input.sessionId, dispatchResult: sent.dispatchResult, dispatcherInformation: sent.dispatcherInformation };
   }
 
@@ -168,6 +171,14 @@ export class OperationSession {
     } finally {
       this.redeeming = false;
     }
+  }
+
+  // ---- watchers of the status stream ----
+
+  /** The next change after `known`; a closed operation answers at once (no handler outlives it). */
+  async watch(known: number): Promise<WatchResult> {
+    await condition(() => this.version !== known || this.closed);
+    return { version: this.version, state: this.state };
   }
 
   // ---- the client's answer ----
@@ -250,6 +261,7 @@ export class OperationSession {
   }
 
   private changed(): void {
+    this.version++;
     this.state.updatedAt = Date.now();
     upsertSearchAttributes([{ key: statusKey, value: this.state.status }]);
   }

@@ -10,6 +10,7 @@ import {
   submitResponseUpdate,
   type OperationInput,
   type OperationState,
+  watchUpdate,
 } from './messages.js';
 import { OperationSession } from './operationSession.js';
 
@@ -38,6 +39,7 @@ export async function runOperation(input: OperationInput): Promise<OperationStat
   });
   setHandler(clientErrorSignal, ({ clientErrorCode }) => session.clientError(clientErrorCode));
   setHandler(cancelSignal, () => session.cancel());
+  setHandler(watchUpdate, (known) => session.watch(known));
 
   if (input.outOfBand) {
     // The dispatch update arrives with the start; each fallback pushes the deadline out.

@@ -236,3 +236,41 @@ describe('push fatigue', () => {
     await expect.poll(async () => (await pushAuthentication(device, 'oob-fatigue')).body.dispatchResult, { timeout: 10_000 }).toBe('dispatched');
   });
 });
+
+describe('status stream (SSE)', () => {
+  /** Reads a whole event stream (it ends when the operation does) into its status values. */
+  async function readStatusEvents(sessionId: string): Promise<string[]> {
+    const response = await fetch(`${stack.url}/nevisfido/status/${sessionId}/events`, { headers: { accept: 'text/event-stream' } });
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const text = await response.text();
+    return [...text.matchAll(/^data: (.*)$/gm)].map((match) => JSON.parse(match[1]!).status);
+  }
+
+  it('20 browsers on one session each see tokenCreated → clientAuthenticating → succeeded, from one watcher', async () => {
+    const device = await enrol('oob-sse');
+    const started = await pushAuthentication(device, 'oob-sse');
+    const browsers = Array.from({ length: 20 }, () => readStatusEvents(started.body.sessionId));
+    // Let every browser connect before the phone answers.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await device.phone.redeem(await device.push.nextPayload());
+
+    for (const events of await Promise.all(browsers)) {
+      expect(events).toEqual(['tokenCreated', 'clientAuthenticating', 'succeeded']);
+    }
+    // The workflow was asked once per change, not once per browser (nor per second).
+    const { executions } = await stack.client.workflowService.listWorkflowExecutions({
+      namespace: 'default',
+      query: `TaskQueue = "${stack.config.temporal.taskQueue}" AND OutbandStatus = "succeeded" AND WorkflowType = "authentication"`,
+    });
+    const histories = await Promise.all(
+      executions.map(async (execution) => (await stack.client.workflow.getHandle(execution.execution!.workflowId!).fetchHistory()).events ?? []),
+    );
+    const watchCounts = histories.map((events) => events.filter((event) => event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'watch').length);
+    expect(Math.max(...watchCounts)).toBeGreaterThan(0);
+    expect(Math.max(...watchCounts)).toBeLessThanOrEqual(3);
+  });
+
+  it('an unknown session streams one unknown status and ends', async () => {
+    expect(await readStatusEvents('never-issued-session')).toEqual(['unknown']);
+  });
+});
