@@ -20,9 +20,9 @@ import {
 } from './services.js';
 
 const dataDir = process.env.OUTBAND_DATA_DIR ?? join(projectRoot, 'data');
-const ports = { temporal: 7233, temporalUi: 8233, ferretdb: 27017, fcmEmulator: 4010, codecServer: 8081 };
+const ports = { temporal: 7233, temporalUi: 8233, ferretdb: 27017, fcmEmulator: 4010, codecServer: 8081, demo: 3001 };
 
-const colours: Record<string, number> = { codec: 90, temporal: 35, ferretdb: 33, 'fcm-emulator': 36, worker: 34, api: 32 };
+const colours: Record<string, number> = { demo: 92, codec: 90, temporal: 35, ferretdb: 33, 'fcm-emulator': 36, worker: 34, api: 32 };
 const output: Output = (service, line) => {
   process.stdout.write(`\x1b[${colours[service] ?? 37}m${service.padEnd(12)}\x1b[0m ${line}\n`);
 };
@@ -113,6 +113,11 @@ async function main(): Promise<void> {
   for (const role of ['worker', 'api'] as const) {
     services.push(launch(role, process.execPath, ['--import', 'tsx', `${role}/main.ts`], output, env));
   }
+  // A relying party to try it in a browser; it holds the development RP key server-side.
+  if (!(await isPortOpen(ports.demo))) {
+    const demoEnv = { ...env, DEMO_PORT: String(ports.demo), OUTBAND_URL: config.publicUrl } as NodeJS.ProcessEnv;
+    services.push(launch('demo', process.execPath, ['--import', 'tsx', 'demo/main.ts'], output, demoEnv));
+  }
   for (const service of services) {
     service.process.once('exit', (code, signal) => {
       if (stopping) return;
@@ -127,6 +132,7 @@ async function main(): Promise<void> {
     [
       '',
       'Outband is starting:',
+      `  Demo           http://localhost:${ports.demo}   (a relying party: log in with the simulated phone, see README)`,
       `  API            ${config.publicUrl}/nevisfido   (health: ${config.publicUrl}/healthz)`,
       `  Temporal UI    ${temporalUi}`,
       `  Temporal       ${config.temporal.address} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`,
