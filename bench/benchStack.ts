@@ -1,0 +1,173 @@
+/**
+ * The benchmark's own Outband stack on free loopback ports, as `npm start` runs it but with fresh
+ * keys and throw-away data: the Temporal dev server (search attributes, SQLite in a temp file or
+ * in memory), FerretDB (temp dir), the FCM emulator, and the real worker and api processes
+ * (`node --import tsx worker/main.ts` / `api/main.ts`). `stop()` ends every child and removes the
+ * temp dir; `killNow()` is the synchronous last resort for `process.on('exit')`.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../config/loadConfig.js';
+import { searchAttributeKeys } from '../workflows/searchAttributes.js';
+import {
+  freePort,
+  isPortOpen,
+  launch,
+  projectRoot,
+  startFerretDb,
+  startTemporalDevServer,
+  type Output,
+  type Service,
+} from '../scripts/services.js';
+
+export type TemporalDb = 'file' | 'memory';
+
+export interface BenchStack {
+  config: Config;
+  /** The environment the worker and api were given (keys included). */
+  env: Record<string, string>;
+  apiUrl: string;
+  fcmUrl: string;
+  services: Service[];
+  /** Pids of the processes whose resources are reported. */
+  pids: Record<string, number>;
+  /** The last lines each service printed, for a failure report. */
+  tail(service: string): string[];
+  /** Rejects when a service dies before `stop()`. */
+  died: Promise<never>;
+  stop(): Promise<void>;
+  killNow(): void;
+}
+
+/** Outband's own variables: the bench sets or clears every one, so the caller's shell cannot leak in. */
+const outbandVariables = [
+  'PORT', 'PUBLIC_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'MONGODB_URI', 'RP_API_KEYS',
+  'UAF_APP_ID', 'UAF_TRUSTED_FACETS', 'UAF_METADATA_DIR', 'LINK_BASE_URL', 'FCM_EMULATOR_HOST',
+  'GOOGLE_APPLICATION_CREDENTIALS', 'PAYLOAD_CODEC_KEY', 'SERVER_SECRET', 'FCM_EMULATOR_LISTEN',
+];
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, died: Promise<never>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let failed = false;
+  died.catch(() => (failed = true));
+  while (Date.now() < deadline && !failed) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await Promise.race([died, Promise.resolve()]);
+  throw new Error(`${what} not ready within ${timeoutMs / 1000} s`);
+}
+
+export async function startBenchStack(options: { temporalDb: TemporalDb; verbose: boolean; log: (line: string) => void }): Promise<BenchStack> {
+  const dir = await mkdtemp(join(tmpdir(), 'outband-bench-'));
+  const tails = new Map<string, string[]>();
+  const output: Output = (service, line) => {
+    const lines = tails.get(service) ?? [];
+    lines.push(line);
+    if (lines.length > 40) lines.shift();
+    tails.set(service, lines);
+    if (options.verbose) process.stderr.write(`${service.padEnd(12)} ${line}\n`);
+  };
+  const services: Service[] = [];
+  let stopping = false;
+  let reportDeath: (error: Error) => void = () => {};
+  const died = new Promise<never>((_, reject) => (reportDeath = reject));
+  died.catch(() => {});
+  const watch = (service: Service) => {
+    services.push(service);
+    service.process.once('exit', (code, signal) => {
+      if (!stopping) reportDeath(new Error(`${service.name} exited (${signal ?? `code ${code}`}): ${(tails.get(service.name) ?? []).slice(-5).join(' | ')}`));
+    });
+    return service;
+  };
+
+  const stack = {
+    services,
+    tail: (service: string) => tails.get(service) ?? [],
+    died,
+    async stop() {
+      stopping = true;
+      // Reverse start order: api and worker first, the servers they use last.
+      for (const service of [...services].reverse()) await service.stop().catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    },
+    killNow() {
+      stopping = true;
+      for (const service of services) if (service.process.exitCode === null && service.process.signalCode === null) service.process.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+
+  try {
+    const [temporalPort, ferretPort, fcmPort, apiPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    options.log(`starting the Temporal dev server (:${temporalPort}, SQLite ${options.temporalDb}) and FerretDB (:${ferretPort})`);
+    const [temporal, ferret] = await Promise.all([
+      startTemporalDevServer({
+        port: temporalPort,
+        ...(options.temporalDb === 'file' && { dbFile: join(dir, 'temporal.db') }),
+        searchAttributes: searchAttributeKeys,
+        output,
+      }),
+      startFerretDb({ port: ferretPort, dataDir: join(dir, 'ferretdb'), output }),
+    ]);
+    watch(temporal);
+    watch(ferret);
+
+    const baseEnv: Record<string, string> = {};
+    for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !outbandVariables.includes(key)) baseEnv[key] = value;
+
+    watch(launch('fcm-emulator', process.execPath, ['--import', 'tsx', 'emulators/fcm/main.ts'], output, { ...baseEnv, FCM_EMULATOR_LISTEN: `127.0.0.1:${fcmPort}` }));
+    const env: Record<string, string> = {
+      ...baseEnv,
+      PORT: String(apiPort),
+      PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
+      TEMPORAL_ADDRESS: temporal.address,
+      MONGODB_URI: `mongodb://127.0.0.1:${ferretPort}/outband_bench`,
+      FCM_EMULATOR_HOST: `127.0.0.1:${fcmPort}`,
+      RP_API_KEYS: `bench-${randomBytes(24).toString('base64url')}`,
+      PAYLOAD_CODEC_KEY: randomBytes(32).toString('base64'),
+      SERVER_SECRET: randomBytes(32).toString('base64'),
+    };
+    const config = loadConfig(env);
+    await waitFor('FCM emulator', () => isPortOpen(fcmPort), 30_000, died);
+
+    options.log('starting the worker and the api (node --import tsx worker/main.ts, api/main.ts)');
+    const spawnOptions = { ...env };
+    const worker = watch(launch('worker', process.execPath, ['--import', 'tsx', join(projectRoot, 'worker/main.ts')], output, spawnOptions));
+    const api = watch(launch('api', process.execPath, ['--import', 'tsx', join(projectRoot, 'api/main.ts')], output, spawnOptions));
+    const apiUrl = config.publicUrl;
+    await waitFor(
+      '/healthz/workflow',
+      async () => {
+        try {
+          return (await fetch(`${apiUrl}/healthz/workflow`, { signal: AbortSignal.timeout(10_000) })).status === 200;
+        } catch {
+          return false;
+        }
+      },
+      180_000,
+      died,
+    );
+    options.log('stack ready: /healthz/workflow answered 200');
+    return {
+      ...stack,
+      config,
+      env,
+      apiUrl,
+      fcmUrl: `http://127.0.0.1:${fcmPort}`,
+      pids: {
+        api: api.process.pid!,
+        worker: worker.process.pid!,
+        temporal: temporal.process.pid!,
+        ferretdb: ferret.process.pid!,
+        'fcm-emulator': services.find((s) => s.name === 'fcm-emulator')!.process.pid!,
+      },
+    };
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+}
