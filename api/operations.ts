@@ -3,6 +3,7 @@ import {
   WithStartWorkflowOperation,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
@@ -99,17 +100,35 @@ export function createOperations({ client, taskQueue, keys, tokens, sessions }: 
     return (await sessions.find(derived)) ?? derived;
   }
 
+  /**
+   * Runs an update call whose id we chose. On a loaded server the first RPC may hit its deadline
+   * before a worker has even accepted the update; the update is not lost, so wait for its outcome
+   * by id once more instead of failing the HTTP call.
+   */
+  async function withUpdateRecovery<T>(workflowId: string, updateId: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) throw toApiError(error);
+      try {
+        return await client.workflow.getHandle(workflowId).getUpdateHandle<T>(updateId).result();
+      } catch (retried) {
+        if (retried instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+          throw new ApiError('serviceUnavailable', 'The operation did not answer in time; try again.', undefined, { cause: retried, retryAfterSeconds: 1 });
+        }
+        throw toApiError(retried);
+      }
+    }
+  }
+
   /** Starts an in-band operation and answers its UAF request in one round trip (update-with-start). */
   async function start(operation: Operation, input: Omit<OperationInput, 'operation' | 'sessionId'>): Promise<ReturnUafRequest> {
-    const startOperation = startOptions(operation, newSessionId(), input);
-    try {
-      return await client.workflow.executeUpdateWithStart(issueRequestUpdate, {
-        startWorkflowOperation: startOperation,
-        updateId: randomUUID(),
-      });
-    } catch (error) {
-      throw toApiError(error);
-    }
+    const sessionId = newSessionId();
+    const startOperation = startOptions(operation, sessionId, input);
+    const updateId = randomUUID();
+    return withUpdateRecovery(workflowIdOf(sessionId, keys.sessionId), updateId, () =>
+      client.workflow.executeUpdateWithStart(issueRequestUpdate, { startWorkflowOperation: startOperation, updateId }),
+    );
   }
 
   /** A new dispatch input: fresh session id, token (kept by the workflow as a hash only) and linking. */
@@ -146,16 +165,11 @@ export function createOperations({ client, taskQueue, keys, tokens, sessions }: 
   ): Promise<DispatchTokenResponse> {
     const first = newDispatch(options);
     const startOperation = startOptions(operation, first.sessionId, { ...input, outOfBand: { sessionPolicy: options.sessionPolicy } });
-    try {
-      const answer = await client.workflow.executeUpdateWithStart(dispatchUpdate, {
-        args: [first],
-        startWorkflowOperation: startOperation,
-        updateId: randomUUID(),
-      });
-      return toDispatchTokenResponse(first, answer);
-    } catch (error) {
-      throw toApiError(error);
-    }
+    const updateId = randomUUID();
+    const answer = await withUpdateRecovery(workflowIdOf(first.sessionId, keys.sessionId), updateId, () =>
+      client.workflow.executeUpdateWithStart(dispatchUpdate, { args: [first], startWorkflowOperation: startOperation, updateId }),
+    );
+    return toDispatchTokenResponse(first, answer);
   }
 
   /** A fallback re-dispatch inside the operation of `fallbackFor`: a new token and session id. */
@@ -195,14 +209,15 @@ export function createOperations({ client, taskQueue, keys, tokens, sessions }: 
 
   async function submitResponse(workflowId: string, input: SubmitResponseInput): Promise<ServerResponse> {
     const handle = client.workflow.getHandle(workflowId);
+    const updateId = randomUUID();
     try {
-      return await handle.executeUpdate(submitResponseUpdate, { args: [input] });
+      return await withUpdateRecovery(workflowId, updateId, () => handle.executeUpdate(submitResponseUpdate, { args: [input], updateId }));
     } catch (error) {
       // An update on a closed workflow reports it as not found: tell "ended" from "never was".
-      if (error instanceof WorkflowNotFoundError && (await hasEnded(handle))) {
+      if ((error as { cause?: unknown }).cause instanceof WorkflowNotFoundError && (await hasEnded(handle))) {
         throw new ApiError('operationClosed', 'The operation has already ended; a response is accepted once.', undefined, { cause: error });
       }
-      throw toApiError(error);
+      throw error;
     }
   }
 

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
+import QRCode from 'qrcode';
 import { z } from 'zod';
 
 export interface DemoOptions {
@@ -31,14 +32,15 @@ export function createDemoApp({ outbandUrl, rpKey }: DemoOptions): Express {
     return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, any> };
   };
   const dispatch = (operation: string, body: object) => outband(`/nevisfido/token/dispatch/${operation}`, { method: 'POST', body: JSON.stringify(body) });
-  const answer = (res: express.Response, { status, body }: { status: number; body: Record<string, any> }) => {
+  const answer = async (res: express.Response, { status, body }: { status: number; body: Record<string, any> }) => {
     if (status !== 200) return void res.status(status).json(body);
+    const link: string | undefined = body.dispatcherInformation?.name === 'link' ? body.dispatcherInformation.response : undefined;
     res.json({
       sessionId: body.sessionId,
       dispatchResult: body.dispatchResult,
       dispatcher: body.dispatcherInformation?.name,
-      // PNG for the page's <img>, the deep link for a phone that is the same device.
-      ...(body.dispatcherInformation?.name !== 'firebase-cloud-messaging' && { qrCode: body.dispatcherInformation?.response }),
+      // The deep link as a QR code for a phone's camera, and as text for `npm run phone`.
+      ...(link && { link, qrCode: (await QRCode.toDataURL(link, { margin: 2 })).replace('data:image/png;base64,', '') }),
       ...(body.channelLinking && { channelLinking: body.channelLinking.string }),
     });
   };
@@ -46,7 +48,7 @@ export function createDemoApp({ outbandUrl, rpKey }: DemoOptions): Express {
   app.post('/demo/register', async (req, res) => {
     const parsed = usernameSchema.safeParse(req.body);
     if (!parsed.success) return void res.status(400).json({ error: 'invalidRequest', message: 'username is required.' });
-    answer(res, await dispatch('registration', { dispatcher: 'png-qr-code', getUafRequest: { op: 'Reg', context: { username: parsed.data.username } } }));
+    await answer(res, await dispatch('registration', { dispatcher: 'link', getUafRequest: { op: 'Reg', context: { username: parsed.data.username } } }));
   });
 
   app.post('/demo/login', async (req, res) => {
@@ -56,10 +58,10 @@ export function createDemoApp({ outbandUrl, rpKey }: DemoOptions): Express {
     const targets = await outband(`/nevisfido/token/dispatch/targets?username=${encodeURIComponent(username)}`);
     const phone = targets.status === 200 ? targets.body.dispatchTargets?.[0] : undefined;
     const getUafRequest = { op: 'Auth', context: { username } };
-    answer(
+    await answer(
       res,
       await dispatch('authentication', {
-        ...(phone ? { dispatchTargetId: phone.id } : { dispatcher: 'png-qr-code' }),
+        ...(phone ? { dispatchTargetId: phone.id } : { dispatcher: 'link' }),
         channelLinking: { mode: 'visual-string' },
         dispatchInformation: { notification: { title: 'Outband demo', body: `Log in as ${username}?` } },
         getUafRequest,

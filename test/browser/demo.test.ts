@@ -8,7 +8,8 @@ import {
   createPhoneKeys,
   createPushReceiver,
   decodeNmaPayload,
-  readQrPayload,
+  parseDeepLink,
+  readQrCode,
   testAuthenticatorProfile,
 } from '../../device/index.js';
 import { bundleWorkflows } from '../setup/harness.js';
@@ -52,7 +53,9 @@ it('registers a phone by the QR code on the page, then logs in by push with the 
   await page.waitForSelector('#qr:not([hidden])');
   const qr = (await page.getAttribute('#qr', 'src'))!.replace('data:image/png;base64,', '');
   await expect.poll(() => page.textContent('#status')).toBe('Waiting for your phone…');
-  const { serverResponse } = await phone.redeem(readQrPayload(qr));
+  // The QR code holds the deep link, which the page also shows as text.
+  expect(await page.textContent('#link')).toBe(readQrCode(qr));
+  const { serverResponse } = await phone.redeem(parseDeepLink(readQrCode(qr)));
   await expect.poll(() => page.textContent('#status'), { timeout: 10_000 }).toBe('Welcome, browser-alice!');
 
   // The app then registers its push target.

@@ -99,8 +99,10 @@ describe('durability', () => {
     const outcomes = await Promise.all(
       users.map(async ({ name, phone }) => {
         const registration = await post('/nevisfido/uaf/1.1/request/registration', { op: 'Reg', context: { username: name } }, rp);
+        expect(registration).toMatchObject({ status: 200 });
         await phone.respond(registration.body as never, `${stack.url}/nevisfido`);
         const authentication = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: name } });
+        expect(authentication).toMatchObject({ status: 200 });
         await phone.respond(authentication.body as never, `${stack.url}/nevisfido`);
         return [(await status(registration.body)).status, (await status(authentication.body)).status];
       }),

@@ -32,6 +32,8 @@ async function start(path) {
   $('instruction').textContent = started.qrCode ? 'Scan this code with the Outband app.' : 'We sent a notification to your phone.';
   $('qr').hidden = !started.qrCode;
   if (started.qrCode) $('qr').src = `data:image/png;base64,${started.qrCode}`;
+  $('link-box').hidden = !started.link;
+  $('link').textContent = started.link ?? '';
   $('linking-box').hidden = !started.channelLinking;
   $('linking').textContent = started.channelLinking ?? '';
 
