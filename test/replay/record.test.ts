@@ -6,9 +6,11 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthenticator, createPhone, testAuthenticatorProfile } from '../../device/index.js';
+import { createAuthenticator, createPhone, parseDeepLink, testAuthenticatorProfile } from '../../device/index.js';
 import { toolPath } from '../../scripts/services.js';
-import { issueRequestUpdate, type OperationState } from '../../workflows/messages.js';
+import { workflowIdOf } from '../../store/sessionKeys.js';
+import { deriveKeys } from '../../config/deriveKeys.js';
+import { dispatchUpdate, issueRequestUpdate, type OperationState } from '../../workflows/messages.js';
 import { bundleWorkflows, uniqueName } from '../setup/harness.js';
 import { startTestStack, type TestStack } from '../setup/stack.js';
 import { historiesDir, recordingCodecKey, type HistoryShape, type RecordedHistory } from './shapes.js';
@@ -25,7 +27,8 @@ async function post(path: string, body: unknown, headers: Record<string, string>
   });
   return response.json();
 }
-const workflowIdOf = (returned: { uafRequest: string }): string =>
+const workflowIdOfSession = (sessionId: string): string => workflowIdOf(sessionId, deriveKeys(stack.config.serverSecret).sessionId);
+const workflowIdOfRequest = (returned: { uafRequest: string }): string =>
   JSON.parse(Buffer.from(JSON.parse(returned.uafRequest)[0].header.serverData.split('.')[0], 'base64url').toString()).workflowId;
 
 async function save(shape: HistoryShape, workflowId: string, workflowType: string): Promise<void> {
@@ -54,16 +57,16 @@ describe.runIf(recording)('record histories', () => {
 
     const registration = await post('/nevisfido/uaf/1.1/request/registration', { op: 'Reg', context: { username: 'replay' } });
     await phone.respond(registration, server);
-    await save('registration-succeeded', workflowIdOf(registration), 'registration');
+    await save('registration-succeeded', workflowIdOfRequest(registration), 'registration');
 
     const authentication = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: 'replay' } });
     await phone.respond(authentication, server);
-    await save('authentication-succeeded', workflowIdOf(authentication), 'authentication');
+    await save('authentication-succeeded', workflowIdOfRequest(authentication), 'authentication');
 
     const transaction = [{ contentType: 'text/plain', content: Buffer.from('Pay 5 CHF to Replay').toString('base64url') }];
     const confirmation = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: 'replay', transaction } });
     await phone.respond(confirmation, server);
-    await save('transaction-confirmation-succeeded', workflowIdOf(confirmation), 'authentication');
+    await save('transaction-confirmation-succeeded', workflowIdOfRequest(confirmation), 'authentication');
 
     const bad = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: 'replay' } });
     const response = JSON.parse(await phone.client.authenticate(bad.uafRequest, { username: 'replay' }));
@@ -71,7 +74,7 @@ describe.runIf(recording)('record histories', () => {
     bytes[bytes.length - 1]! ^= 0xff;
     response[0].assertions[0].assertion = bytes.toString('base64url');
     expect((await post('/nevisfido/uaf/1.1/authentication', { uafResponse: JSON.stringify(response) })).error).toBe('signatureInvalid');
-    await save('authentication-bad-signature', workflowIdOf(bad), 'authentication');
+    await save('authentication-bad-signature', workflowIdOfRequest(bad), 'authentication');
 
     // A one-second lifetime, so the expiry happens for real while recording.
     const expiring = await stack.client.workflow.start('authentication', {
@@ -84,7 +87,43 @@ describe.runIf(recording)('record histories', () => {
     await save('authentication-expired', expiring.workflowId, 'authentication');
 
     const deregistration = await post('/nevisfido/uaf/1.1/request/deregistration', { op: 'Dereg', context: { mode: 'username', username: 'replay' } });
-    await save('deregistration-succeeded', workflowIdOf(deregistration), 'deregistration');
+    await save('deregistration-succeeded', workflowIdOfRequest(deregistration), 'deregistration');
+
+    // Out-of-band shapes (link dispatcher: no push target needed).
+    const registerAgain = await post('/nevisfido/uaf/1.1/request/registration', { op: 'Reg', context: { username: 'replay-oob' } });
+    await phone.respond(registerAgain, server);
+    const oob = (extra: object = {}) =>
+      post('/nevisfido/token/dispatch/authentication', { dispatcher: 'link', getUafRequest: { op: 'Auth', context: { username: 'replay-oob' } }, ...extra });
+    const sessionWorkflow = async (sessionId: string) => {
+      const status = await post('/nevisfido/status', { sessionId });
+      expect(status.status).toBe('succeeded');
+    };
+
+    const pushed = await oob({ channelLinking: { mode: 'visual-string' } });
+    await phone.redeem(parseDeepLink(pushed.dispatcherInformation.response));
+    await sessionWorkflow(pushed.sessionId);
+    await save('oob-authentication-succeeded', workflowIdOfSession(pushed.sessionId), 'authentication');
+
+    const first = await oob();
+    const fallback = await oob({ fallbackFor: first.sessionId });
+    await phone.redeem(parseDeepLink(fallback.dispatcherInformation.response));
+    await sessionWorkflow(fallback.sessionId);
+    await save('oob-fallback-latest-only', workflowIdOfSession(first.sessionId), 'authentication');
+
+    const denied = await oob();
+    await phone.redeem(parseDeepLink(denied.dispatcherInformation.response), { deny: true });
+    await save('oob-denied', workflowIdOfSession(denied.sessionId), 'authentication');
+
+    const expiringToken = await stack.client.workflow.start('authentication', {
+      taskQueue: stack.config.temporal.taskQueue,
+      workflowId: uniqueName('replay-token-expired'),
+      args: [{ operation: 'authentication', sessionId: uniqueName('session'), outOfBand: { sessionPolicy: 'latest-only' } }],
+    });
+    await expiringToken.executeUpdate(dispatchUpdate, {
+      args: [{ sessionId: uniqueName('session'), token: 'replay-token', tokenHash: uniqueName('hash'), dispatcher: 'link', timeoutSeconds: 1 }],
+    });
+    expect(((await expiringToken.result()) as OperationState).failureReason).toBe('tokenExpired');
+    await save('oob-token-expired', expiringToken.workflowId, 'authentication');
 
     expect((await fetch(`${stack.url}/healthz/workflow`)).status).toBe(200);
     const { executions } = await stack.client.workflowService.listWorkflowExecutions({

@@ -9,6 +9,10 @@ export const historyShapes = [
   'authentication-bad-signature',
   'authentication-expired',
   'deregistration-succeeded',
+  'oob-authentication-succeeded',
+  'oob-fallback-latest-only',
+  'oob-denied',
+  'oob-token-expired',
   'probe',
 ] as const;
 export type HistoryShape = (typeof historyShapes)[number];
