@@ -3,6 +3,10 @@
  * (and no workflow code) to call the workflows; the workflows register handlers for them.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+// Types only (erased): the wire values of `dispatchResult` are the dispatch layer's.
+import type { DispatchResult } from '../dispatch/dispatcher.js';
+
+export type { DispatchResult };
 
 export type Operation = 'registration' | 'authentication' | 'deregistration';
 export type UafOp = 'Reg' | 'Auth' | 'Dereg';
@@ -48,15 +52,6 @@ export interface OperationInput {
 
 /** Whether older tokens of an operation die when a fallback issues a new one (API.md). */
 export type SessionPolicy = 'latest-only' | 'any';
-
-export type DispatchResult =
-  | 'dispatched'
-  | 'dispatchError'
-  | 'dispatchTargetExpired'
-  | 'dispatchTargetNotFound'
-  | 'dispatcherNotFound'
-  | 'userNotFound'
-  | 'internalError';
 
 export type ChannelLinking =
   | { mode: 'visual-string'; string: string }
