@@ -61,7 +61,15 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
   throw new Error(`${what} not ready within ${timeoutMs / 1000} s`);
 }
 
-export async function startBenchStack(options: { temporalDb: TemporalDb; verbose: boolean; log: (line: string) => void }): Promise<BenchStack> {
+export interface BenchStackOptions {
+  temporalDb: TemporalDb;
+  verbose: boolean;
+  log: (line: string) => void;
+  /** Where the worker and api write V8 CPU profiles (`node --cpu-prof`), written when they exit. */
+  cpuProfileDir?: string;
+}
+
+export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
   const dir = await mkdtemp(join(tmpdir(), 'outband-bench-'));
   const tails = new Map<string, string[]>();
   const output: Output = (service, line) => {
@@ -135,9 +143,15 @@ export async function startBenchStack(options: { temporalDb: TemporalDb; verbose
     await waitFor('FCM emulator', () => isPortOpen(fcmPort), 30_000, died);
 
     options.log('starting the worker and the api (node --import tsx worker/main.ts, api/main.ts)');
-    const spawnOptions = { ...env };
-    const worker = watch(launch('worker', process.execPath, ['--import', 'tsx', join(projectRoot, 'worker/main.ts')], output, spawnOptions));
-    const api = watch(launch('api', process.execPath, ['--import', 'tsx', join(projectRoot, 'api/main.ts')], output, spawnOptions));
+    const node = (role: string) => [
+      // One folder per role: every thread (tsx's loader, the worker's workflow threads) writes its own file.
+      ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', join(options.cpuProfileDir, role)] : []),
+      '--import',
+      'tsx',
+      join(projectRoot, `${role}/main.ts`),
+    ];
+    const worker = watch(launch('worker', process.execPath, node('worker'), output, env));
+    const api = watch(launch('api', process.execPath, node('api'), output, env));
     const apiUrl = config.publicUrl;
     await waitFor(
       '/healthz/workflow',

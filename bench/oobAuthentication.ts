@@ -10,6 +10,7 @@
 //
 //   npm run bench -- [--concurrency 1,10,50] [--flows 300] [--seconds 30] [--phones 50]
 //                    [--warmup 30] [--temporal-db file|memory] [--no-baseline] [--verbose]
+//                    [--cpu-prof <dir>]   (V8 CPU profiles of the worker and api, written at the end)
 import { mkdir, writeFile } from 'node:fs/promises';
 import { execSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -54,6 +55,7 @@ const { values: args } = parseArgs({
     'temporal-db': { type: 'string', default: 'file' },
     'no-baseline': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
     out: { type: 'string', default: `${projectRoot}/bench/results/latest.json` },
   },
 });
@@ -376,6 +378,11 @@ function processFigures(before: Record<string, number | undefined>, flows: numbe
   return figures;
 }
 
+/** CPU ms per flow of all processes together. */
+function totalCpu(processes: Record<string, ProcessFigures>): number {
+  return Math.round(Object.values(processes).reduce((sum, p) => sum + (p.cpuMsPerFlow ?? 0), 0) * 10) / 10;
+}
+
 // ---------------------------------------------------------------- Temporal's share of one flow
 
 async function historyOf(sessionId: string): Promise<Record<string, number>> {
@@ -405,6 +412,8 @@ interface LevelReport {
   failures: number;
   wallSeconds: number;
   flowsPerSecond: number;
+  /** CPU of every process of the stack and of the bench (phones, RP) per flow. */
+  cpuMsPerFlow: number;
   timeBoundHit: boolean;
   statusCallsPerFlow: number;
   steps: Record<string, LatencySummary>;
@@ -417,6 +426,9 @@ interface BaselineReport {
   flows: number;
   failures: number;
   flowsPerSecond: number;
+  /** CPU of every process per flow: here the work runs in the bench process, FerretDB and the emulator. */
+  cpuMsPerFlow: number;
+  processes: Record<string, ProcessFigures>;
   steps: Record<string, LatencySummary>;
   failureSamples: { step: string; message: string }[];
 }
@@ -443,29 +455,29 @@ function printTables(report: { levels: LevelReport[]; baseline: BaselineReport[]
   }
   out.push('', 'Processes per level: peak RSS MiB (VmHWM of the level) · CPU ms per flow · CPU % of one core');
   const names = Object.keys(report.levels[0]?.processes ?? {});
-  out.push(row(['conc', ...names], [4, ...names.map(() => 22)]));
+  out.push(row(['conc', ...names, 'CPU ms/flow, all'], [4, ...names.map(() => 22), 17]));
   for (const level of report.levels) {
     out.push(
       row(
         [level.concurrency, ...names.map((name) => {
           const p = level.processes[name]!;
           return `${p.peakRssMiB === undefined ? '–' : fmt(p.peakRssMiB, 0)} · ${fmt(p.cpuMsPerFlow)} · ${p.cpuPercentOfOneCore ?? '–'}%`;
-        })],
-        [4, ...names.map(() => 22)],
+        }), fmt(level.cpuMsPerFlow)],
+        [4, ...names.map(() => 22), 17],
       ),
     );
   }
   if (report.baseline.length) {
     out.push('', 'Baseline: the same crypto + database work in-process, no Temporal, no api HTTP (ms; p50)');
-    const bw = [4, 6, 8, 4, 12, 9, 12, 7, 14, 14, 10, 9];
-    out.push(row(['conc', 'flows', 'flows/s', 'fail', 'sendDispatch', 'pushWait', 'issueRequest', 'sign', 'verifyResponse', 'settleDispatch', 'e2e p50', 'e2e p99'], bw));
+    const bw = [4, 6, 8, 4, 12, 9, 12, 7, 14, 14, 10, 9, 12];
+    out.push(row(['conc', 'flows', 'flows/s', 'fail', 'sendDispatch', 'pushWait', 'issueRequest', 'sign', 'verifyResponse', 'settleDispatch', 'e2e p50', 'e2e p99', 'CPU ms/flow'], bw));
     for (const b of report.baseline) {
       const p50 = (step: string) => fmt(b.steps[step]?.p50);
-      out.push(row([b.concurrency, b.flows, fmt(b.flowsPerSecond), b.failures, p50('sendDispatch'), p50('pushWait'), p50('issueRequest'), p50('sign'), p50('verifyResponse'), p50('settleDispatch'), p50('endToEnd'), fmt(b.steps.endToEnd?.p99)], bw));
+      out.push(row([b.concurrency, b.flows, fmt(b.flowsPerSecond), b.failures, p50('sendDispatch'), p50('pushWait'), p50('issueRequest'), p50('sign'), p50('verifyResponse'), p50('settleDispatch'), p50('endToEnd'), fmt(b.steps.endToEnd?.p99), fmt(b.cpuMsPerFlow)], bw));
     }
     out.push('', 'Cost of durability (Temporal flow / baseline)');
-    out.push(row(['conc', 'throughput ratio', 'p50 latency ratio'], [4, 18, 18]));
-    for (const r of report.ratios) out.push(row([r.concurrency, `${fmt(r.throughputRatio, 2)}×`, `${fmt(r.p50Ratio, 2)}×`], [4, 18, 18]));
+    out.push(row(['conc', 'throughput ratio', 'p50 latency ratio', 'CPU per flow ratio'], [4, 18, 18, 19]));
+    for (const r of report.ratios) out.push(row([r.concurrency, `${fmt(r.throughputRatio, 2)}×`, `${fmt(r.p50Ratio, 2)}×`, `${fmt(r.cpuRatio, 2)}×`], [4, 18, 18, 19]));
   }
   for (const level of report.levels) {
     if (level.failures) {
@@ -497,7 +509,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 async function main(): Promise<void> {
   const startedAt = new Date();
   const loadAverageAtStart = loadavg().map((value) => Math.round(value * 100) / 100);
-  stack = await startBenchStack({ temporalDb, verbose: args.verbose, log });
+  stack = await startBenchStack({ temporalDb, verbose: args.verbose, log, ...(args['cpu-prof'] && { cpuProfileDir: args['cpu-prof'] }) });
   rpKey = stack.config.rpApiKeys[0]!;
   const run = async <T>(work: Promise<T>) => Promise.race([work, stack.died]);
 
@@ -515,62 +527,68 @@ async function main(): Promise<void> {
   }
 
   const levelReports: LevelReport[] = [];
-  let sampleSession: string | undefined;
-  for (const concurrency of levels) {
-    log(`concurrency ${concurrency}: up to ${maxFlows} flows or ${levelSeconds} s`);
-    for (const pid of Object.values(stack.pids)) resetPeak(pid);
-    const before = cpuSnapshot();
-    const level = await run(runLevel(devices, concurrency, maxFlows, levelSeconds, apiFlow));
-    const ok = level.results.filter((r) => !r.failure);
-    sampleSession ??= ok[0]?.sessionId;
-    const stepsSummary: Record<string, LatencySummary> = {};
-    for (const step of steps) stepsSummary[step] = summarize(ok.map((r) => r.times[step]).filter((t): t is number => t !== undefined));
-    const failures = level.results.filter((r) => r.failure);
-    levelReports.push({
-      concurrency,
-      flows: ok.length,
-      failures: failures.length,
-      wallSeconds: Math.round(level.wallSeconds * 100) / 100,
-      flowsPerSecond: Math.round((ok.length / level.wallSeconds) * 10) / 10,
-      timeBoundHit: level.timedOut,
-      statusCallsPerFlow: Math.round((ok.reduce((n, r) => n + r.statusCalls, 0) / Math.max(ok.length, 1)) * 100) / 100,
-      steps: stepsSummary,
-      processes: processFigures(before, level.results.length, level.wallSeconds),
-      failureSamples: failures.slice(0, 10).map((r) => r.failure!),
-    });
-    log(`concurrency ${concurrency}: ${ok.length} ok, ${failures.length} failed, ${fmt(ok.length / level.wallSeconds)} flows/s`);
-  }
-
   const baselineReports: BaselineReport[] = [];
-  if (!args['no-baseline']) {
-    const baseline = await createBaseline();
-    try {
-      await run(runLevel(devices, Math.min(5, phoneCount), Math.min(warmupFlows, 20), levelSeconds, baseline.flow));
-      for (const concurrency of levels) {
-        log(`baseline, concurrency ${concurrency}`);
-        const level = await run(runLevel(devices, concurrency, maxFlows, levelSeconds, baseline.flow));
-        const ok = level.results.filter((r) => !r.failure);
-        const failures = level.results.filter((r) => r.failure);
-        const stepsSummary: Record<string, LatencySummary> = {};
-        for (const step of ['sendDispatch', 'pushWait', 'issueRequest', 'sign', 'verifyResponse', 'settleDispatch', 'endToEnd'] as BaselineStep[]) {
-          stepsSummary[step] = summarize(ok.map((r) => r.times[step]).filter((t): t is number => t !== undefined));
-        }
-        baselineReports.push({
-          concurrency,
-          flows: ok.length,
-          failures: failures.length,
-          flowsPerSecond: Math.round((ok.length / level.wallSeconds) * 10) / 10,
-          steps: stepsSummary,
-          failureSamples: failures.slice(0, 10).map((r) => r.failure!),
-        });
+  let sampleSession: string | undefined;
+  const baseline = args['no-baseline'] ? undefined : await createBaseline();
+  try {
+    if (baseline) await run(runLevel(devices, Math.min(5, phoneCount), Math.min(warmupFlows, 20), levelSeconds, baseline.flow));
+    // Each level's baseline runs right after it: both see about the same amount of data in FerretDB.
+    for (const concurrency of levels) {
+      log(`concurrency ${concurrency}: up to ${maxFlows} flows or ${levelSeconds} s`);
+      for (const pid of Object.values(stack.pids)) resetPeak(pid);
+      const before = cpuSnapshot();
+      const level = await run(runLevel(devices, concurrency, maxFlows, levelSeconds, apiFlow));
+      const processes = processFigures(before, level.results.length, level.wallSeconds);
+      const ok = level.results.filter((r) => !r.failure);
+      sampleSession ??= ok[0]?.sessionId;
+      const stepsSummary: Record<string, LatencySummary> = {};
+      for (const step of steps) stepsSummary[step] = summarize(ok.map((r) => r.times[step]).filter((t): t is number => t !== undefined));
+      const failures = level.results.filter((r) => r.failure);
+      levelReports.push({
+        concurrency,
+        flows: ok.length,
+        failures: failures.length,
+        wallSeconds: Math.round(level.wallSeconds * 100) / 100,
+        flowsPerSecond: Math.round((ok.length / level.wallSeconds) * 10) / 10,
+        timeBoundHit: level.timedOut,
+        cpuMsPerFlow: totalCpu(processes),
+        statusCallsPerFlow: Math.round((ok.reduce((n, r) => n + r.statusCalls, 0) / Math.max(ok.length, 1)) * 100) / 100,
+        steps: stepsSummary,
+        processes,
+        failureSamples: failures.slice(0, 10).map((r) => r.failure!),
+      });
+      log(`concurrency ${concurrency}: ${ok.length} ok, ${failures.length} failed, ${fmt(ok.length / level.wallSeconds)} flows/s`);
+
+      if (!baseline) continue;
+      log(`baseline, concurrency ${concurrency}`);
+      const baselineBefore = cpuSnapshot();
+      const baselineLevel = await run(runLevel(devices, concurrency, maxFlows, levelSeconds, baseline.flow));
+      const baselineProcesses = processFigures(baselineBefore, baselineLevel.results.length, baselineLevel.wallSeconds);
+      const baselineOk = baselineLevel.results.filter((r) => !r.failure);
+      const baselineFailures = baselineLevel.results.filter((r) => r.failure);
+      const baselineSteps: Record<string, LatencySummary> = {};
+      for (const step of ['sendDispatch', 'pushWait', 'issueRequest', 'sign', 'verifyResponse', 'settleDispatch', 'endToEnd'] as BaselineStep[]) {
+        baselineSteps[step] = summarize(baselineOk.map((r) => r.times[step]).filter((t): t is number => t !== undefined));
       }
-    } finally {
-      await baseline.close();
+      baselineReports.push({
+        concurrency,
+        flows: baselineOk.length,
+        failures: baselineFailures.length,
+        flowsPerSecond: Math.round((baselineOk.length / baselineLevel.wallSeconds) * 10) / 10,
+        cpuMsPerFlow: totalCpu(baselineProcesses),
+        processes: baselineProcesses,
+        steps: baselineSteps,
+        failureSamples: baselineFailures.slice(0, 10).map((r) => r.failure!),
+      });
     }
+  } finally {
+    await baseline?.close();
   }
   const ratios = levelReports.flatMap((level) => {
     const b = baselineReports.find((x) => x.concurrency === level.concurrency);
-    return b ? [{ concurrency: level.concurrency, throughputRatio: b.flowsPerSecond / level.flowsPerSecond, p50Ratio: level.steps.endToEnd!.p50 / b.steps.endToEnd!.p50 }] : [];
+    return b
+      ? [{ concurrency: level.concurrency, throughputRatio: b.flowsPerSecond / level.flowsPerSecond, p50Ratio: level.steps.endToEnd!.p50 / b.steps.endToEnd!.p50, cpuRatio: level.cpuMsPerFlow / b.cpuMsPerFlow }]
+      : [];
   });
 
   const history = sampleSession ? await historyOf(sampleSession).catch((error: Error) => ({ error: error.message })) : undefined;
@@ -587,7 +605,8 @@ async function main(): Promise<void> {
       'Step times are client-side, body included. facets is the phone UAF client reading the AppID trusted facet list (once per flow).',
       'pushWait: from the dispatch answer until the phone has fetched that push from the emulator queue (one long-poll call; the FCM send itself happens inside the dispatch call).',
       'status: the sum of the status calls of a flow until succeeded (statusCallsPerFlow).',
-      'Baseline: activities called in this process with the same FerretDB and FCM emulator; no Temporal, no api HTTP; facet list cached.',
+      'Baseline: activities called in this process with the same FerretDB and FCM emulator; no Temporal, no api HTTP, no retries; facet list cached. Each level\'s baseline runs right after it.',
+      'Ratios: throughput = baseline flows/s ÷ Temporal flows/s; p50 = Temporal end-to-end p50 ÷ baseline p50; CPU = CPU ms per flow of all processes, Temporal path ÷ baseline.',
     ],
     levels: levelReports,
     baseline: baselineReports,
