@@ -335,7 +335,7 @@ async function runLevel<R>(devices: Device[], concurrency: number, flows: number
   await Promise.all(
     Array.from({ length: concurrency }, async (_, loop) => {
       for (;;) {
-        if (started >= flows) return;
+        if (started >= flows || interrupted) return;
         if (performance.now() >= deadline) {
           timedOut = true;
           return;
@@ -385,18 +385,20 @@ function totalCpu(processes: Record<string, ProcessFigures>): number {
 
 // ---------------------------------------------------------------- Temporal's share of one flow
 
-async function historyOf(sessionId: string): Promise<Record<string, number>> {
+async function historyOf(sessionId: string): Promise<{ events: number; counts: Record<string, number>; sequence: string[] }> {
   const connection = await Connection.connect({ address: stack.config.temporal.address });
   try {
     const client = new Client({ connection, namespace: stack.config.temporal.namespace });
     const workflowId = workflowIdOf(sessionId, deriveKeys(stack.config.serverSecret).sessionId);
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
-    const counts: Record<string, number> = { events: history.events?.length ?? 0 };
+    const counts: Record<string, number> = {};
+    const sequence: string[] = [];
     for (const event of history.events ?? []) {
       const name = (proto.temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? String(event.eventType)).replace(/^EVENT_TYPE_/, '');
       counts[name] = (counts[name] ?? 0) + 1;
+      sequence.push(name);
     }
-    return counts;
+    return { events: sequence.length, counts, sequence };
   } finally {
     await connection.close();
   }
@@ -497,10 +499,13 @@ function printTables(report: { levels: LevelReport[]; baseline: BaselineReport[]
 // ---------------------------------------------------------------- main
 
 let stopping: Promise<void> | undefined;
+/** Set on SIGINT/SIGTERM: no new flow starts while the stack stops. */
+let interrupted = false;
 const stopStack = () => (stopping ??= stack ? stack.stop() : Promise.resolve());
 process.on('exit', () => stack?.killNow());
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
+    interrupted = true;
     log(`${signal}: stopping the stack`);
     void stopStack().finally(() => process.exit(130));
   });
@@ -614,7 +619,7 @@ async function main(): Promise<void> {
     historyOfOneFlow: history,
   };
   printTables({ levels: levelReports, baseline: baselineReports, ratios });
-  if (history) process.stdout.write(`\nHistory of one flow: ${JSON.stringify(history)}\n`);
+  if (history) process.stdout.write(`\nHistory of one flow: ${'sequence' in history ? history.sequence.join(' → ') : history.error}\n`);
   await mkdir(new URL('.', `file://${args.out}`).pathname, { recursive: true });
   await writeFile(args.out, `${JSON.stringify(report, null, 2)}\n`);
   log(`figures written to ${args.out}`);
