@@ -94,7 +94,7 @@ export function createOperations({ client, taskQueue, keys, tokens, sessions }: 
     });
   }
 
-  /** The workflow of a session: derived from the first session's id, else a fallback's index row. */
+  /** The workflow of a fallback session (its index row); the first session's id derives its own. */
   async function workflowOfSession(sessionId: string): Promise<string> {
     const derived = workflowIdOf(sessionId, keys.sessionId);
     return (await sessions.find(derived)) ?? derived;
@@ -247,20 +247,29 @@ export function createOperations({ client, taskQueue, keys, tokens, sessions }: 
     }
   }
 
-  /** Running: the status query. Closed: its result. Never seen (or purged): `unknown`. */
+  /**
+   * Running: the status query. Closed: its result. Never seen (or purged): `unknown`. The first
+   * session's workflow is asked directly (no database read on the common path); only when it does
+   * not exist is the session looked up as a fallback's.
+   */
   async function status(sessionId: string, known?: WorkflowHandle): Promise<StatusResponse> {
-    const handle = known ?? client.workflow.getHandle(await workflowOfSession(sessionId));
-    let state: OperationState;
-    try {
-      const { status } = await handle.describe();
-      if (status.name === 'RUNNING') state = await handle.query(statusQuery);
-      else if (status.name === 'COMPLETED') state = (await handle.result()) as OperationState;
-      else return { status: 'failed', timestamp: new Date().toISOString(), failureReason: 'cancelled' };
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return { status: 'unknown', timestamp: new Date().toISOString() };
-      throw error;
-    }
-    return toStatusResponse(state);
+    const derived = workflowIdOf(sessionId, keys.sessionId);
+    const fromWorkflow = async (handle: WorkflowHandle): Promise<StatusResponse | undefined> => {
+      try {
+        const { status } = await handle.describe();
+        if (status.name === 'RUNNING') return toStatusResponse(await handle.query(statusQuery));
+        if (status.name === 'COMPLETED') return toStatusResponse((await handle.result()) as OperationState);
+        return { status: 'failed', timestamp: new Date().toISOString(), failureReason: 'cancelled' };
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return undefined;
+        throw error;
+      }
+    };
+    const direct = await fromWorkflow(known ?? client.workflow.getHandle(derived));
+    if (direct) return direct;
+    const fallbackWorkflow = known ? undefined : await sessions.find(derived);
+    const viaIndex = fallbackWorkflow ? await fromWorkflow(client.workflow.getHandle(fallbackWorkflow)) : undefined;
+    return viaIndex ?? { status: 'unknown', timestamp: new Date().toISOString() };
   }
 
   return { start, dispatch, redispatch, redeem, submitResponse, status, watchStatus };

@@ -26,7 +26,8 @@ export type FailureReason =
   | 'clientError'
   | 'cancelled'
   | 'noCredentials'
-  | 'credentialExists';
+  | 'credentialExists'
+  | 'internalError';
 
 export interface Transaction {
   contentType: string;

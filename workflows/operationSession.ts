@@ -86,7 +86,7 @@ export class OperationSession {
   /** Issues the UAF request once; a repeated call answers the same request. */
   async issueRequest(sessionId = this.input.sessionId): Promise<ReturnUafRequest> {
     if (!this.request) {
-      const issued = await activities.issueRequest({ workflowId: workflowInfo().workflowId, input: { ...this.input, sessionId } });
+      const issued = await this.run(() => activities.issueRequest({ workflowId: workflowInfo().workflowId, input: { ...this.input, sessionId } }));
       if (!issued.issued) {
         this.fail(issued.reason, issued.uafStatusCode);
         refuse(issued.reason, issued.message, issued.uafStatusCode);
@@ -120,13 +120,15 @@ export class OperationSession {
       state: 'pending',
       channelLinking: input.channelLinking,
     });
-    const sent = await activities.sendDispatch({
-      workflowId: workflowInfo().workflowId,
-      operation: this.input.operation,
-      username: this.input.username,
-      dispatch: input,
-      firstSession: this.tokens.length === 1,
-    });
+    const sent = await this.run(() =>
+      activities.sendDispatch({
+        workflowId: workflowInfo().workflowId,
+        operation: this.input.operation,
+        username: this.input.username,
+        dispatch: input,
+        firstSession: this.tokens.length === 1,
+      }),
+    );
     if (sent.refused) {
       // Push fatigue: this operation is not started at all; the RP may try again later.
       this.fail('dispatchRefused');
@@ -194,13 +196,15 @@ export class OperationSession {
     const request = this.request!;
     this.responding = true;
     try {
-      const verified = await activities.verifyResponse({
-        operation: this.input.operation as 'registration' | 'authentication',
-        uafResponse,
-        challenge: request.challenge,
-        username: this.input.username,
-        transaction: this.input.transaction,
-      });
+      const verified = await this.run(() =>
+        activities.verifyResponse({
+          operation: this.input.operation as 'registration' | 'authentication',
+          uafResponse,
+          challenge: request.challenge,
+          username: this.input.username,
+          transaction: this.input.transaction,
+        }),
+      );
       if (!verified.verified) {
         this.fail('verificationFailed', verified.uafStatusCode, { asmStatusCode });
         refuse(verified.code, verified.message, verified.uafStatusCode);
@@ -240,6 +244,20 @@ export class OperationSession {
     if (!this.input.outOfBand || !this.input.username || this.state.failureReason === 'dispatchRefused') return;
     const answered = this.tokens.some((token) => token.state === 'redeemed');
     await activities.settleDispatch({ workflowId: workflowInfo().workflowId, answered });
+  }
+
+  /**
+   * Calls an activity. One that failed even after its retries (the database gone for long) ends
+   * the operation, rather than leave it waiting for an answer that can no longer come. Expected
+   * refusals are values, checked by the caller after this returns.
+   */
+  private async run<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch {
+      if (!this.closed) this.fail('internalError', 1500);
+      refuse('internalError', 'The server could not complete the operation.', 1500);
+    }
   }
 
   private succeed(facts: Pick<OperationState, 'userId' | 'authenticators'>): void {

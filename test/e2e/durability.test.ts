@@ -111,3 +111,38 @@ describe('durability', () => {
     expect(await stack.database.db.collection('credentials').countDocuments({ username: /^load-/ })).toBe(50);
   }, 120_000);
 });
+
+describe('database outage mid-flow', () => {
+  it('a response that cannot be verified because MongoDB is gone ends the operation as failed, never a hang', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { freePort, startFerretDb } = await import('../../scripts/services.js');
+    const dataDir = await mkdtemp(join(tmpdir(), 'outband-outage-'));
+    const ferretdb = await startFerretDb({ port: await freePort(), dataDir, output: () => undefined });
+    const own = await startTestStack(await bundleWorkflows(), env, ferretdb.address);
+    try {
+      const phone = createPhone({
+        facetID: own.config.uaf.trustedFacets[0]!,
+        authenticators: [createAuthenticator({ profile: testAuthenticatorProfile('4F42#0001') })],
+      });
+      const call = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+        const response = await fetch(`${own.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+        return { status: response.status, body: (await response.json()) as Record<string, any> };
+      };
+      const request = await call('/nevisfido/uaf/1.1/request/registration', { op: 'Reg', context: { username: 'outage' } }, rp);
+      expect(request.status).toBe(200);
+      const uafResponse = await phone.client.register(request.body.uafRequest);
+
+      await ferretdb.stop();
+      const answer = await call('/nevisfido/uaf/1.1/registration', { uafResponse });
+      expect(answer).toMatchObject({ status: 500, body: { error: 'internalError', statusCode: 1500 } });
+      const status = await call('/nevisfido/status', { sessionId: sessionIdOf(request.body) });
+      expect(status.body).toMatchObject({ status: 'failed', failureReason: 'internalError' });
+    } finally {
+      await own.close().catch(() => undefined);
+      await ferretdb.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

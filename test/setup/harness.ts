@@ -40,10 +40,12 @@ export async function connectTemporal(): Promise<TemporalHarness> {
 }
 
 /** A database of its own on the shared FerretDB, dropped by `close()`. */
-export async function connectTestDatabase(): Promise<{ mongo: MongoClient; db: Db; uri: string; close(): Promise<void> }> {
+export async function connectTestDatabase(
+  server = inject('mongoUri'),
+): Promise<{ mongo: MongoClient; db: Db; uri: string; close(): Promise<void> }> {
   const name = uniqueName('test').replace('-', '_');
-  const uri = `${inject('mongoUri')}${name}`;
-  const mongo = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000 });
+  const uri = `${server}${name}`;
+  const mongo = new MongoClient(uri, { serverSelectionTimeoutMS: 2_000 });
   const db = mongo.db();
   return {
     mongo,

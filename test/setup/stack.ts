@@ -37,9 +37,14 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function startTestStack(bundle: WorkflowBundleWithSourceMap, env: Record<string, string> = {}): Promise<TestStack> {
+/** `mongoServer`: another MongoDB server than the shared FerretDB (e.g. one a test will stop). */
+export async function startTestStack(
+  bundle: WorkflowBundleWithSourceMap,
+  env: Record<string, string> = {},
+  mongoServer?: string,
+): Promise<TestStack> {
   const temporal = await connectTemporal();
-  const database = await connectTestDatabase();
+  const database = await connectTestDatabase(mongoServer);
   const taskQueue = uniqueName('stack');
   // The FCM emulator in this process: firebase-admin reaches it as it would reach FCM.
   const fcmEmulator = createFcmEmulator({ logger: pino({ level: 'silent' }) });
