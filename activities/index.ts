@@ -58,7 +58,7 @@ export function createActivities({ db, metadata, uaf, keys, dispatchers, publicU
       sessionKeyOf: (sessionId) => workflowIdOf(sessionId, keys.sessionId),
       now,
     }),
-    settleDispatch: createSettleDispatch({ budget, now }),
+    settleDispatch: createSettleDispatch({ budget, userHashOf: (username) => userHashOf(username, keys.userHash), now }),
   };
 }
 

@@ -99,8 +99,8 @@ export function createSendDispatch(deps: SendDispatchDependencies) {
 }
 
 /** Settles the push-fatigue ledger when an out-of-band operation ends: answered or not. */
-export function createSettleDispatch({ budget, now }: Pick<SendDispatchDependencies, 'budget' | 'now'>) {
-  return async function settleDispatch({ workflowId, answered }: { workflowId: string; answered: boolean }): Promise<void> {
-    await budget.settle(workflowId, answered, now());
+export function createSettleDispatch({ budget, userHashOf, now }: Pick<SendDispatchDependencies, 'budget' | 'userHashOf' | 'now'>) {
+  return async function settleDispatch({ workflowId, username, answered }: { workflowId: string; username: string; answered: boolean }): Promise<void> {
+    await budget.settle(workflowId, userHashOf(username), answered, now());
   };
 }

@@ -297,13 +297,13 @@ async function createBaseline() {
       lap('verifyResponse');
       // The workflow settles the push-fatigue ledger when the operation ends.
       step = 'settleDispatch';
-      await activities.settleDispatch({ workflowId, answered: true });
+      await activities.settleDispatch({ workflowId, username: device.username, answered: true });
       lap('settleDispatch');
       times.endToEnd = performance.now() - started;
       return { times };
     } catch (error) {
       // As the workflow would at its end: a failed flow must not hold the user's dispatch budget.
-      if (step !== 'settleDispatch') await activities.settleDispatch({ workflowId, answered: false }).catch(() => {});
+      if (step !== 'settleDispatch') await activities.settleDispatch({ workflowId, username: device.username, answered: false }).catch(() => {});
       return { times, failure: { step, message: error instanceof Error ? error.message : String(error) } };
     }
   }

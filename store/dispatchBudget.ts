@@ -11,41 +11,53 @@ export interface DispatchLimits {
 
 export const defaultDispatchLimits: DispatchLimits = { maxPending: 3, backOffAfterUnanswered: 3, backOffSeconds: 600 };
 
-type Entry = { _id: string; userHash: string; createdAt: Date; state: 'pending' | 'answered' | 'unanswered'; settledAt?: Date };
+/**
+ * One document per user (keyed by a keyed hash of the user name): the open operations and the
+ * times of recent unanswered ones. Read and written by `_id` only, so it costs the same however
+ * many operations have gone before (FerretDB scans for anything but an `_id` lookup), and old
+ * entries are dropped as the window moves.
+ */
+type UserBudget = { _id: string; pending: Record<string, number>; unanswered: number[] };
 
 export type BudgetRefusal = { allowed: false; reason: 'tooManyPendingDispatches' | 'dispatchBackOff'; retryAfterSeconds: number };
 
-/**
- * One row per out-of-band operation and user (a keyed hash of the user name): pending until the
- * workflow settles it as answered (redeemed or denied) or unanswered (expired).
- */
 export function createDispatchBudget(db: Db, limits: DispatchLimits) {
-  const collection = db.collection<Entry>('dispatchBudget');
+  const collection = db.collection<UserBudget>('dispatchBudget');
+  const windowMs = limits.backOffSeconds * 1000;
   return {
-    async ensureIndexes(): Promise<void> {
-      await collection.createIndex({ userHash: 1, createdAt: -1 });
-    },
+    /** Nothing to index: every access is by `_id`. */
+    async ensureIndexes(): Promise<void> {},
 
-    /** Reserves a place for `workflowId`, or says why not. Idempotent for the same workflow. */
+    /**
+     * Reserves a place for `workflowId`, or says why not. Idempotent for the same workflow. A soft
+     * limit: two reservations racing for one user may both pass.
+     */
     async reserve(workflowId: string, userHash: string, now: Date): Promise<{ allowed: true } | BudgetRefusal> {
-      if (await collection.findOne({ _id: workflowId })) return { allowed: true };
-      const since = new Date(now.getTime() - limits.backOffSeconds * 1000);
-      const recent = await collection.find({ userHash, createdAt: { $gte: since } }).toArray();
-      // Pending rows older than the window are operations whose settle was lost: they do not block.
-      if (recent.filter((entry) => entry.state === 'pending').length >= limits.maxPending) {
+      const budget = await collection.findOne({ _id: userHash });
+      if (budget?.pending[workflowId] !== undefined) return { allowed: true };
+      const since = now.getTime() - windowMs;
+      // A pending entry older than the window is an operation whose settle was lost: it no longer blocks.
+      const pending = Object.fromEntries(Object.entries(budget?.pending ?? {}).filter(([, at]) => at >= since));
+      const unanswered = (budget?.unanswered ?? []).filter((at) => at >= since);
+      if (Object.keys(pending).length >= limits.maxPending) {
         return { allowed: false, reason: 'tooManyPendingDispatches', retryAfterSeconds: 30 };
       }
-      const unanswered = recent.filter((entry) => entry.state === 'unanswered');
       if (unanswered.length >= limits.backOffAfterUnanswered) {
-        const oldest = Math.min(...unanswered.map((entry) => (entry.settledAt ?? entry.createdAt).getTime()));
-        return { allowed: false, reason: 'dispatchBackOff', retryAfterSeconds: Math.ceil((oldest + limits.backOffSeconds * 1000 - now.getTime()) / 1000) };
+        return { allowed: false, reason: 'dispatchBackOff', retryAfterSeconds: Math.ceil((Math.min(...unanswered) + windowMs - now.getTime()) / 1000) };
       }
-      await collection.updateOne({ _id: workflowId }, { $setOnInsert: { userHash, createdAt: now, state: 'pending' } }, { upsert: true });
+      await collection.updateOne(
+        { _id: userHash },
+        { $set: { pending: { ...pending, [workflowId]: now.getTime() }, unanswered } },
+        { upsert: true },
+      );
       return { allowed: true };
     },
 
-    async settle(workflowId: string, answered: boolean, now: Date): Promise<void> {
-      await collection.updateOne({ _id: workflowId, state: 'pending' }, { $set: { state: answered ? 'answered' : 'unanswered', settledAt: now } });
+    async settle(workflowId: string, userHash: string, answered: boolean, now: Date): Promise<void> {
+      await collection.updateOne(
+        { _id: userHash },
+        { $unset: { [`pending.${workflowId}`]: '' }, ...(answered ? {} : { $push: { unanswered: now.getTime() } }) },
+      );
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { isDuplicateKey } from './storeError.js';
 import type { Operation } from '../workflows/messages.js';
 
 /**
@@ -8,9 +9,9 @@ import type { Operation } from '../workflows/messages.js';
 export function createTokens(db: Db) {
   const collection = db.collection<{ _id: string; workflowId: string; operation: Operation; createdAt: Date }>('tokens');
   return {
-    /** Idempotent: a retried dispatch writes the same row again. */
+    /** Idempotent: a retried dispatch finds its row there already. (An insert: cheaper than an upsert.) */
     async add(tokenHash: string, workflowId: string, operation: Operation, now: Date): Promise<void> {
-      await collection.updateOne({ _id: tokenHash }, { $setOnInsert: { workflowId, operation, createdAt: now } }, { upsert: true });
+      await collection.insertOne({ _id: tokenHash, workflowId, operation, createdAt: now }).catch(ignoreDuplicate);
     },
     async find(tokenHash: string): Promise<{ workflowId: string; operation: Operation } | undefined> {
       const row = await collection.findOne({ _id: tokenHash });
@@ -27,7 +28,7 @@ export function createSessions(db: Db) {
   const collection = db.collection<{ _id: string; workflowId: string; createdAt: Date }>('sessions');
   return {
     async add(sessionKey: string, workflowId: string, now: Date): Promise<void> {
-      await collection.updateOne({ _id: sessionKey }, { $setOnInsert: { workflowId, createdAt: now } }, { upsert: true });
+      await collection.insertOne({ _id: sessionKey, workflowId, createdAt: now }).catch(ignoreDuplicate);
     },
     async find(sessionKey: string): Promise<string | undefined> {
       return (await collection.findOne({ _id: sessionKey }))?.workflowId;
@@ -37,3 +38,7 @@ export function createSessions(db: Db) {
 
 export type Tokens = ReturnType<typeof createTokens>;
 export type Sessions = ReturnType<typeof createSessions>;
+
+function ignoreDuplicate(error: unknown): void {
+  if (!isDuplicateKey(error)) throw error;
+}

@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, proxyLocalActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, proxyActivities, proxyLocalActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type {
   ChannelLinking,
@@ -21,6 +21,13 @@ import { statusKey } from './searchAttributes.js';
 const activities = proxyLocalActivities<Activities>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '200 ms', maximumAttempts: 5 },
+});
+
+// Book-keeping after the answer: a normal activity, so the workflow task that answers the phone
+// completes at once and the settle runs after it.
+const { settleDispatch } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumAttempts: 10 },
 });
 
 /** UAF status code of a request that outlived its `lifetimeMillis`. */
@@ -243,7 +250,7 @@ export class OperationSession {
   async settle(): Promise<void> {
     if (!this.input.outOfBand || !this.input.username || this.state.failureReason === 'dispatchRefused') return;
     const answered = this.tokens.some((token) => token.state === 'redeemed');
-    await activities.settleDispatch({ workflowId: workflowInfo().workflowId, answered });
+    await settleDispatch({ workflowId: workflowInfo().workflowId, username: this.input.username, answered });
   }
 
   /**
