@@ -109,6 +109,7 @@ export class OperationSession {
 
   assertCanDispatch(input: DispatchInput, fallback: boolean): void {
     if (this.closed) refuse('operationClosed', 'The operation has already ended.');
+    if (!this.input.outOfBand) refuse('invalidRequest', 'An in-band operation takes no dispatch.');
     if (this.request || this.redeeming) refuse('tokenAlreadyRedeemed', 'The operation is already under way on a phone.');
     if (!fallback && this.tokens.length > 0) refuse('operationClosed', 'The operation was dispatched already.');
     if (this.tokens.some((t) => t.sessionId === input.sessionId || t.tokenHash === input.tokenHash)) {

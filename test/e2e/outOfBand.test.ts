@@ -203,6 +203,15 @@ describe('out-of-band', () => {
     expect(await status(right.body.sessionId)).toMatchObject({ status: 'succeeded' });
   });
 
+  it('a fallback for an in-band session, or for no session, is refused', async () => {
+    const inBand = await call('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: '{}' });
+    const sessionId = JSON.parse(inBand.body.uafRequest)[0].header.exts[0].data;
+    const fallback = (fallbackFor: string) =>
+      dispatch('authentication', { dispatcher: 'link', fallbackFor, getUafRequest: getUafRequest('authentication', {}) });
+    expect(await fallback(sessionId)).toMatchObject({ status: 400, body: { error: 'invalidRequest' } });
+    expect(await fallback('no-such-session')).toMatchObject({ status: 404, body: { error: 'operationNotFound' } });
+  });
+
   it('every documented dispatchResult the RP can cause is reachable', async () => {
     const device = await enrol('oob-judy');
     const auth = (extra: Json, username = 'oob-judy') => dispatch('authentication', { getUafRequest: getUafRequest('authentication', { username }), ...extra });
