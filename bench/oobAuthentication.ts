@@ -23,6 +23,7 @@ import { deriveKeys } from '../config/deriveKeys.js';
 import {
   createAuthenticator,
   createPhone,
+  createDispatchTarget,
   createPhoneKeys,
   createPushReceiver,
   decodeNmaPayload,
@@ -146,19 +147,8 @@ async function enrol(index: number): Promise<Device> {
   const { serverResponse } = await device.phone.redeem(parseDeepLink(readQrCode(started.body.dispatcherInformation.response)));
   const deviceToken = serverResponse?.additionalTokens?.[0]?.value;
   if (!deviceToken) throw new Error(`enrol ${username}: no device token`);
-  const created = await fetch(`${stack.apiUrl}/nevisfido/token/dispatch/targets`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${deviceToken}` },
-    body: JSON.stringify({
-      name: `${username}'s phone`,
-      dispatcher: 'firebase-cloud-messaging',
-      target: push.token,
-      encryptionKey: keys.encryption.publicJwk,
-      signatureKey: keys.signature.publicJwk,
-    }),
-  });
-  if (created.status !== 201) throw new Error(`enrol ${username}: dispatch target answered ${created.status} ${await created.text()}`);
-  device.targetId = ((await created.json()) as Json).id;
+  const created = await createDispatchTarget({ serverUrl: `${stack.apiUrl}/nevisfido`, deviceToken, name: `${username}'s phone`, pushToken: push.token, keys });
+  device.targetId = created.id;
   return device;
 }
 

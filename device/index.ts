@@ -19,6 +19,8 @@ export { buildKeyRegistrationData, buildRegistrationAssertion } from './authenti
 export { createUafClient } from './client/createUafClient.js';
 export type { ClientOperationOptions, UafClient, UafClientOptions } from './client/createUafClient.js';
 export { matchPolicy } from './client/matchPolicy.js';
+export { createDispatchTarget } from './oob/createDispatchTarget.js';
+export type { CreateDispatchTargetOptions } from './oob/createDispatchTarget.js';
 export { createPhoneKeys, phoneKeyAlgorithms } from './oob/createPhoneKeys.js';
 export type { CreatePhoneKeysOptions, PhoneKeyPair, PhoneKeys } from './oob/createPhoneKeys.js';
 export { decodeDispatchPayload, decodeNmaPayload, nmaContentTypes, parseDispatchPayload } from './oob/decodeNmaPayload.js';

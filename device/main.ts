@@ -6,6 +6,7 @@
  */
 import { createAuthenticator } from './authenticator/createAuthenticator.js';
 import { createPhone } from './createPhone.js';
+import { createDispatchTarget } from './oob/createDispatchTarget.js';
 import { createPhoneKeys } from './oob/createPhoneKeys.js';
 import { createPushReceiver, PushReceiverError } from './oob/createPushReceiver.js';
 import { decodeNmaPayload } from './oob/decodeNmaPayload.js';
@@ -32,12 +33,13 @@ const username = authenticator.registrations().at(-1)?.username ?? 'unknown';
 say(`registered as ${username} (authenticator 4F42#0001)`);
 
 const push = await createPushReceiver({ emulatorUrl });
-const created = await fetch(`${server}/nevisfido/token/dispatch/targets`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json', authorization: `Bearer ${serverResponse?.additionalTokens?.[0]?.value}` },
-  body: JSON.stringify({ name: `simulated phone ${push.token.slice(0, 6)}`, target: push.token, encryptionKey: keys.encryption.publicJwk, signatureKey: keys.signature.publicJwk }),
+await createDispatchTarget({
+  serverUrl: `${server}/nevisfido`,
+  deviceToken: serverResponse?.additionalTokens?.[0]?.value ?? '',
+  name: `simulated phone ${push.token.slice(0, 6)}`,
+  pushToken: push.token,
+  keys,
 });
-if (created.status !== 201) throw new Error(`creating the push target answered ${created.status}`);
 say('push target created; waiting for logins (Ctrl-C to stop)');
 
 process.on('SIGINT', () => void push.unregister().finally(() => process.exit(0)));

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDemoApp } from '../../demo/createDemoApp.js';
 import {
   createAuthenticator,
+  createDispatchTarget,
   createPhone,
   createPhoneKeys,
   createPushReceiver,
@@ -60,12 +61,8 @@ it('registers a phone by the QR code on the page, then logs in by push with the 
 
   // The app then registers its push target.
   const push = await createPushReceiver({ emulatorUrl: stack.fcm.url });
-  const created = await fetch(`${stack.url}/nevisfido/token/dispatch/targets`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${serverResponse!.additionalTokens![0]!.value}` },
-    body: JSON.stringify({ name: 'phone', target: push.token, encryptionKey: keys.encryption.publicJwk, signatureKey: keys.signature.publicJwk }),
-  });
-  expect(created.status).toBe(201);
+  const deviceToken = serverResponse!.additionalTokens![0]!.value;
+  await createDispatchTarget({ serverUrl: `${stack.url}/nevisfido`, deviceToken, name: 'phone', pushToken: push.token, keys });
 
   // Login by push: page and phone show the same channel-linking string.
   await page.reload();

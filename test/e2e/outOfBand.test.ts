@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createAuthenticator,
+  createDispatchTarget,
   createPhone,
   createPhoneKeys,
   createPushReceiver,
@@ -66,19 +67,9 @@ async function enrol(username: string): Promise<Device> {
   const { serverResponse } = await phone.redeem(payload);
   expect(await status(started.body.sessionId)).toMatchObject({ status: 'succeeded', userId: username, tokenInformation: { tokenResult: 'tokenRedeemed' } });
 
-  const created = await fetch(`${stack.url}/nevisfido/token/dispatch/targets`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${serverResponse!.additionalTokens![0]!.value}` },
-    body: JSON.stringify({
-      name: `${username}'s phone`,
-      dispatcher: 'firebase-cloud-messaging',
-      target: push.token,
-      encryptionKey: keys.encryption.publicJwk,
-      signatureKey: keys.signature.publicJwk,
-    }),
-  });
-  expect(created.status).toBe(201);
-  return { phone, authenticator, keys, push, targetId: ((await created.json()) as Json).id };
+  const deviceToken = serverResponse!.additionalTokens![0]!.value;
+  const created = await createDispatchTarget({ serverUrl: `${stack.url}/nevisfido`, deviceToken, name: `${username}'s phone`, pushToken: push.token, keys });
+  return { phone, authenticator, keys, push, targetId: created.id };
 }
 
 const pushAuthentication = (device: Device, username: string, extra: Json = {}) =>

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import {
   createAuthenticator,
+  createDispatchTarget,
   createPhone,
   createPhoneKeys,
   createPushReceiver,
@@ -76,11 +77,7 @@ it('a push authentication survives an API restart and a killed worker', async ()
     body: JSON.stringify({ dispatcher: 'link', getUafRequest: { op: 'Reg', context: { username: 'restart-user' } } }),
   })).json() as Record<string, any>;
   const { serverResponse } = await phone.redeem(parseDeepLink(registration.dispatcherInformation.response));
-  const target = await (await fetch(`${url}/nevisfido/token/dispatch/targets`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${serverResponse!.additionalTokens![0]!.value}` },
-    body: JSON.stringify({ name: 'phone', dispatcher: 'firebase-cloud-messaging', target: push.token, encryptionKey: keys.encryption.publicJwk, signatureKey: keys.signature.publicJwk }),
-  })).json() as Record<string, any>;
+  const target = await createDispatchTarget({ serverUrl: `${url}/nevisfido`, deviceToken: serverResponse!.additionalTokens![0]!.value, name: 'phone', pushToken: push.token, keys });
 
   const started = await (await fetch(`${url}/nevisfido/token/dispatch/authentication`, {
     method: 'POST', headers: rp,
