@@ -67,6 +67,8 @@ export interface BenchStackOptions {
   log: (line: string) => void;
   /** Where the worker and api write V8 CPU profiles (`node --cpu-prof`), written when they exit. */
   cpuProfileDir?: string;
+  /** Run the production build (`dist/`, pre-bundled workflows) instead of the sources through tsx. */
+  dist?: boolean;
 }
 
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
@@ -142,13 +144,13 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     const config = loadConfig(env);
     await waitFor('FCM emulator', () => isPortOpen(fcmPort), 30_000, died);
 
-    options.log('starting the worker and the api (node --import tsx worker/main.ts, api/main.ts)');
+    options.log(options.dist ? 'starting the worker and the api (node dist/worker/main.js, dist/api/main.js)' : 'starting the worker and the api (node --import tsx worker/main.ts, api/main.ts)');
+    // The compiled config's default metadata folder would be dist/metadata: name the shipped one.
+    if (options.dist) env.UAF_METADATA_DIR = join(projectRoot, 'metadata');
     const node = (role: string) => [
       // One folder per role: every thread (tsx's loader, the worker's workflow threads) writes its own file.
       ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', join(options.cpuProfileDir, role)] : []),
-      '--import',
-      'tsx',
-      join(projectRoot, `${role}/main.ts`),
+      ...(options.dist ? [join(projectRoot, `dist/${role}/main.js`)] : ['--import', 'tsx', join(projectRoot, `${role}/main.ts`)]),
     ];
     const worker = watch(launch('worker', process.execPath, node('worker'), output, env));
     const api = watch(launch('api', process.execPath, node('api'), output, env));

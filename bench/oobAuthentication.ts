@@ -9,10 +9,11 @@
 // bench/results/latest.json.
 //
 //   npm run bench -- [--concurrency 1,10,50] [--flows 300] [--seconds 30] [--phones 50]
-//                    [--warmup 30] [--temporal-db file|memory] [--no-baseline] [--verbose]
+//                    [--warmup 30] [--temporal-db file|memory] [--no-baseline] [--dist] [--verbose]
+//   --dist runs the production build (dist/, pre-bundled workflows) instead of the sources via tsx.
 //                    [--cpu-prof <dir>]   (V8 CPU profiles of the worker and api, written at the end)
 import { mkdir, writeFile } from 'node:fs/promises';
-import { execSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -55,6 +56,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '30' },
     'temporal-db': { type: 'string', default: 'file' },
     'no-baseline': { type: 'boolean', default: false },
+    dist: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     out: { type: 'string', default: `${projectRoot}/bench/results/latest.json` },
@@ -504,7 +506,18 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 async function main(): Promise<void> {
   const startedAt = new Date();
   const loadAverageAtStart = loadavg().map((value) => Math.round(value * 100) / 100);
-  stack = await startBenchStack({ temporalDb, verbose: args.verbose, log, ...(args['cpu-prof'] && { cpuProfileDir: args['cpu-prof'] }) });
+  if (args.dist) {
+    log('building the production bundle (npm run build)');
+    const built = spawnSync('npm', ['run', 'build'], { cwd: projectRoot, stdio: 'ignore' });
+    if (built.status !== 0) throw new Error('npm run build failed');
+  }
+  stack = await startBenchStack({
+    temporalDb,
+    verbose: args.verbose,
+    log,
+    dist: args.dist,
+    ...(args['cpu-prof'] && { cpuProfileDir: args['cpu-prof'] }),
+  });
   rpKey = stack.config.rpApiKeys[0]!;
   const run = async <T>(work: Promise<T>) => Promise.race([work, stack.died]);
 
