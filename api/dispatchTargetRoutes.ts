@@ -1,14 +1,15 @@
-import express, { Router, type Request, type RequestHandler } from 'express';
-import { compactVerify, errors, importJWK, jwtVerify, type JWK } from 'jose';
+import express, { Router, type RequestHandler } from 'express';
+import { compactVerify, errors, importJWK, type JWK } from 'jose';
 import type { Db } from 'mongodb';
 import { z } from 'zod';
-import { deviceTokenAudience } from '../activities/deviceToken.js';
 import type { Config } from '../config/loadConfig.js';
 import type { ServerKeys } from '../config/deriveKeys.js';
 import { createDispatchTargets, type DispatchTargetChanges, type DispatchTargetRecord } from '../store/dispatchTargets.js';
 import { createRequestIds } from '../store/requestIds.js';
 import { StoreError } from '../store/storeError.js';
 import { ApiError } from './apiError.js';
+import { bearerTokenOf } from './bearerToken.js';
+import { verifyDeviceToken } from './verifyDeviceToken.js';
 import { consumes, produces, resource } from './contentNegotiation.js';
 import { requireRelyingParty } from './relyingParty.js';
 import { jsonObject, parseBody } from './schemas.js';
@@ -126,23 +127,6 @@ async function checkImportable(jwk: PublicJwk, role: KeyRole, field: string): Pr
   }
 }
 
-/** The device token of `additionalTokens` (activities/deviceToken.ts): HS256, our audience, unexpired. Returns the username. */
-async function verifyDeviceToken(token: string, key: Uint8Array): Promise<string> {
-  try {
-    const { payload } = await jwtVerify(token, key, { audience: deviceTokenAudience, algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] });
-    if (typeof payload.sub !== 'string' || payload.sub === '') throw new errors.JWTClaimValidationFailed('no subject', payload, 'sub');
-    return payload.sub;
-  } catch (error) {
-    if (error instanceof errors.JWTExpired) throw new ApiError('deviceTokenExpired', 'The device token has expired; complete a UAF operation for a new one.', undefined, { cause: error });
-    throw new ApiError('deviceTokenInvalid', 'The bearer token is not a valid device token.', undefined, { cause: error });
-  }
-}
-
-const bearerOf = (req: Request) => {
-  const [scheme, value] = (req.get('authorization') ?? '').split(' ');
-  return scheme?.toLowerCase() === 'bearer' && value ? value : undefined;
-};
-
 function unauthorizedBearer(what: string): ApiError {
   return new ApiError('unauthorized', `This endpoint needs ${what}: Authorization: Bearer <token>.`);
 }
@@ -208,7 +192,7 @@ export function createDispatchTargetRouter({ db, config, keys, now = () => new D
 
   /** The device token's username in `res.locals.username`, or 401 with a Bearer challenge. */
   const deviceToken: RequestHandler = (req, res, next) => {
-    const token = bearerOf(req);
+    const token = bearerTokenOf(req);
     res.set('WWW-Authenticate', 'Bearer');
     if (token === undefined) {
       next(unauthorizedBearer('the device token of a successful UAF operation'));
@@ -224,7 +208,7 @@ export function createDispatchTargetRouter({ db, config, keys, now = () => new D
   const relyingPartyOrDeviceToken: RequestHandler = (req, res, next) =>
     relyingParty(req, res, (refusal?: unknown) => {
       if (refusal === undefined) next();
-      else if (bearerOf(req) === undefined) next(unauthorizedBearer('a relying-party key or the device token of the owner'));
+      else if (bearerTokenOf(req) === undefined) next(unauthorizedBearer('a relying-party key or the device token of the owner'));
       else deviceToken(req, res, next);
     });
 

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { ApiError } from './apiError.js';
+import { bearerTokenOf } from './bearerToken.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -9,8 +10,8 @@ export function requireRelyingParty(keys: readonly string[]): RequestHandler {
   // Compare fixed-length digests in constant time: neither key length nor content leaks by timing.
   const known = keys.map(digest);
   return (req, res, next) => {
-    const [scheme, presented] = (req.get('authorization') ?? '').split(' ');
-    const candidate = scheme?.toLowerCase() === 'bearer' && presented ? digest(presented) : undefined;
+    const presented = bearerTokenOf(req);
+    const candidate = presented ? digest(presented) : undefined;
     if (!candidate || !known.some((key) => timingSafeEqual(key, candidate))) {
       res.set('WWW-Authenticate', 'Bearer');
       next(new ApiError('unauthorized', 'This endpoint needs a relying-party key: Authorization: Bearer <key>.'));
