@@ -18,6 +18,8 @@ export interface Config {
   payloadCodecKey: Uint8Array;
   /** Root of the serverData HMAC key and the device-token signing key (≥ 32 bytes). */
   serverSecret: Uint8Array;
+  /** Module paths of custom dispatchers (worker/loadDispatcherPlugins.ts). */
+  dispatchPlugins: string[];
   /** Push-fatigue limits (our extension; README "Configuration"). */
   dispatchLimits: { maxPending: number; backOffAfterUnanswered: number; backOffSeconds: number };
 }
@@ -76,6 +78,7 @@ const variables = {
   GOOGLE_APPLICATION_CREDENTIALS: z.string().min(1).optional(),
   PAYLOAD_CODEC_KEY: base64Key(32, true),
   SERVER_SECRET: base64Key(32, false),
+  DISPATCH_PLUGINS: commaList.optional(),
   DISPATCH_MAX_PENDING: z.coerce.number().int().min(1).max(100).default(3),
   DISPATCH_BACKOFF_AFTER_UNANSWERED: z.coerce.number().int().min(1).max(100).default(3),
   DISPATCH_BACKOFF_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
@@ -113,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     googleApplicationCredentials: v.GOOGLE_APPLICATION_CREDENTIALS,
     payloadCodecKey: v.PAYLOAD_CODEC_KEY,
     serverSecret: v.SERVER_SECRET,
+    dispatchPlugins: v.DISPATCH_PLUGINS ?? [],
     dispatchLimits: {
       maxPending: v.DISPATCH_MAX_PENDING,
       backOffAfterUnanswered: v.DISPATCH_BACKOFF_AFTER_UNANSWERED,

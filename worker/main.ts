@@ -9,6 +9,7 @@ import { createDatabase } from '../store/database.js';
 import { createDispatchers, createFirebaseMessaging } from '../dispatch/index.js';
 import { readMetadataDirectory } from '../store/metadataDirectory.js';
 import { createDataConverter } from './dataConverter.js';
+import { loadDispatcherPlugins } from './loadDispatcherPlugins.js';
 import { createWorkerLogger } from './workerLogger.js';
 import { workflowSource } from './workflowSource.js';
 
@@ -29,9 +30,11 @@ const messaging = config.fcmEmulatorHost
   : config.googleApplicationCredentials
     ? createFirebaseMessaging({ serviceAccountPath: config.googleApplicationCredentials })
     : undefined;
-const dispatchers = createDispatchers({ linkBaseUrl: config.linkBaseUrl, ...(messaging && { messaging: messaging.messaging }) });
 let connection: NativeConnection | undefined;
 try {
+  const plugins = await loadDispatcherPlugins(config.dispatchPlugins, { linkBaseUrl: config.linkBaseUrl, publicUrl: config.publicUrl });
+  const dispatchers = createDispatchers({ linkBaseUrl: config.linkBaseUrl, plugins, ...(messaging && { messaging: messaging.messaging }) });
+  if (plugins.length) logger.info({ dispatchers: plugins.map((plugin) => plugin.id) }, 'dispatcher plug-ins loaded');
   const metadata = await readMetadataDirectory(config.uaf.metadataDir);
   logger.info({ authenticators: [...metadata.keys()] }, 'metadata statements loaded');
   await createCredentials(db).ensureIndexes();
