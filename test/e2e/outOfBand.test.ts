@@ -238,23 +238,37 @@ describe('push fatigue', () => {
 });
 
 describe('status stream (SSE)', () => {
-  /** Reads a whole event stream (it ends when the operation does) into its status values. */
-  async function readStatusEvents(sessionId: string): Promise<string[]> {
-    const response = await fetch(`${stack.url}/nevisfido/status/${sessionId}/events`, { headers: { accept: 'text/event-stream' } });
-    expect(response.headers.get('content-type')).toBe('text/event-stream');
-    const text = await response.text();
-    return [...text.matchAll(/^data: (.*)$/gm)].map((match) => JSON.parse(match[1]!).status);
+  /**
+   * Follows an event stream until it ends (with the operation): `connected` resolves at its first
+   * event, `statuses` with every status value seen.
+   */
+  function followStatusEvents(sessionId: string): { connected: Promise<void>; statuses: Promise<string[]> } {
+    let connect!: () => void;
+    const connected = new Promise<void>((resolve) => (connect = resolve));
+    const statuses = (async () => {
+      const response = await fetch(`${stack.url}/nevisfido/status/${sessionId}/events`, { headers: { accept: 'text/event-stream' } });
+      expect(response.headers.get('content-type')).toBe('text/event-stream');
+      let text = '';
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body!) {
+        text += decoder.decode(chunk, { stream: true });
+        if (text.includes('data: ')) connect();
+      }
+      return [...text.matchAll(/^data: (.*)$/gm)].map((match) => JSON.parse(match[1]!).status);
+    })();
+    return { connected, statuses };
   }
+  const readStatusEvents = (sessionId: string) => followStatusEvents(sessionId).statuses;
 
   it('20 browsers on one session each see tokenCreated → clientAuthenticating → succeeded, from one watcher', async () => {
     const device = await enrol('oob-sse');
     const started = await pushAuthentication(device, 'oob-sse');
-    const browsers = Array.from({ length: 20 }, () => readStatusEvents(started.body.sessionId));
-    // Let every browser connect before the phone answers.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const browsers = Array.from({ length: 20 }, () => followStatusEvents(started.body.sessionId));
+    // Every browser has its first event before the phone answers.
+    await Promise.all(browsers.map((browser) => browser.connected));
     await device.phone.redeem(await device.push.nextPayload());
 
-    for (const events of await Promise.all(browsers)) {
+    for (const events of await Promise.all(browsers.map((browser) => browser.statuses))) {
       expect(events).toEqual(['tokenCreated', 'clientAuthenticating', 'succeeded']);
     }
     // The workflow was asked once per change, not once per browser (nor per second).
