@@ -5,10 +5,12 @@ import type { DispatcherRegistry } from '../dispatch/index.js';
 import { createCredentials } from '../store/credentials.js';
 import { pingDatabase } from '../store/database.js';
 import { createDispatchTargets } from '../store/dispatchTargets.js';
+import { createRequestIds } from '../store/requestIds.js';
 import { createDispatchBudget, defaultDispatchLimits, type DispatchLimits } from '../store/dispatchBudget.js';
 import { userHashOf, workflowIdOf } from '../store/sessionKeys.js';
 import { createSessions, createTokens } from '../store/tokens.js';
 import type { MetadataStatement } from '../uaf/index.js';
+import { createCleanup } from './cleanup.js';
 import { createSendDispatch, createSettleDispatch } from './sendDispatch.js';
 import { createUafOperations } from './uafOperations.js';
 
@@ -30,6 +32,8 @@ export interface ActivityDependencies {
 export function createActivities({ db, metadata, uaf, keys, dispatchers, publicUrl, dispatchLimits = defaultDispatchLimits, now = () => new Date() }: ActivityDependencies) {
   const credentials = createCredentials(db);
   const budget = createDispatchBudget(db, dispatchLimits);
+  const tokens = createTokens(db);
+  const sessions = createSessions(db);
   return {
     /** Proves the worker reaches MongoDB; used by the end-to-end health probe. */
     async checkDatabase(): Promise<{ reachable: true }> {
@@ -48,8 +52,8 @@ export function createActivities({ db, metadata, uaf, keys, dispatchers, publicU
     sendDispatch: createSendDispatch({
       dispatchers,
       targets: createDispatchTargets(db),
-      tokens: createTokens(db),
-      sessions: createSessions(db),
+      tokens,
+      sessions,
       credentials,
       budget,
       userHashOf: (username) => userHashOf(username, keys.userHash),
@@ -58,6 +62,7 @@ export function createActivities({ db, metadata, uaf, keys, dispatchers, publicU
       sessionKeyOf: (sessionId) => workflowIdOf(sessionId, keys.sessionId),
       now,
     }),
+    removeExpiredRows: createCleanup({ tokens, sessions, requestIds: createRequestIds(db), now }),
     settleDispatch: createSettleDispatch({ budget, userHashOf: (username) => userHashOf(username, keys.userHash), now }),
   };
 }

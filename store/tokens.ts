@@ -17,6 +17,10 @@ export function createTokens(db: Db) {
       const row = await collection.findOne({ _id: tokenHash });
       return row ? { workflowId: row.workflowId, operation: row.operation } : undefined;
     },
+    /** For the cleanup schedule: rows of tokens long dead (a token lives 15 min at most). */
+    async removeCreatedBefore(cutoff: Date): Promise<number> {
+      return (await collection.deleteMany({ createdAt: { $lt: cutoff } })).deletedCount;
+    },
   };
 }
 
@@ -32,6 +36,10 @@ export function createSessions(db: Db) {
     },
     async find(sessionKey: string): Promise<string | undefined> {
       return (await collection.findOne({ _id: sessionKey }))?.workflowId;
+    },
+    /** For the cleanup schedule: sessions whose workflows are past Temporal's retention. */
+    async removeCreatedBefore(cutoff: Date): Promise<number> {
+      return (await collection.deleteMany({ createdAt: { $lt: cutoff } })).deletedCount;
     },
   };
 }

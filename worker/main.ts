@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { pino } from 'pino';
 import { createActivities } from '../activities/index.js';
@@ -10,6 +11,7 @@ import { createDispatchers, createFirebaseMessaging } from '../dispatch/index.js
 import { readMetadataDirectory } from '../store/metadataDirectory.js';
 import { createDataConverter } from './dataConverter.js';
 import { loadDispatcherPlugins } from './loadDispatcherPlugins.js';
+import { ensureCleanupSchedule } from './ensureCleanupSchedule.js';
 import { createWorkerLogger } from './workerLogger.js';
 import { workflowSource } from './workflowSource.js';
 
@@ -56,6 +58,12 @@ try {
       dispatchLimits: config.dispatchLimits,
     }),
   });
+  // The schedule that expires index rows (FerretDB has no TTL index); a failure here is logged,
+  // not fatal: flows do not depend on it.
+  const scheduler = await Connection.connect({ address: config.temporal.address });
+  await ensureCleanupSchedule(new Client({ connection: scheduler, namespace: config.temporal.namespace }), config.temporal.taskQueue)
+    .catch((error: unknown) => logger.error({ err: error }, 'cleanup schedule not ensured'))
+    .finally(() => scheduler.close());
   logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker running');
   // Resolves after SIGINT/SIGTERM (the Runtime's shutdown signals) once in-flight tasks finish.
   await worker.run();
