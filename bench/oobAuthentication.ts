@@ -400,32 +400,27 @@ async function historyOf(sessionId: string): Promise<{ events: number; counts: R
 
 const fmt = (value: number | undefined, digits = 1) => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
 
-interface LevelReport {
+/** What every measured level reports, through the API or as the in-process baseline. */
+interface ReportBase {
   concurrency: number;
   flows: number;
   failures: number;
-  wallSeconds: number;
   flowsPerSecond: number;
-  /** CPU of every process of the stack and of the bench (phones, RP) per flow. */
+  /** CPU of every process per flow (the stack's and the bench's own). */
   cpuMsPerFlow: number;
-  timeBoundHit: boolean;
-  statusCallsPerFlow: number;
   steps: Record<string, LatencySummary>;
   processes: Record<string, ProcessFigures>;
   failureSamples: { step: string; message: string }[];
 }
 
-interface BaselineReport {
-  concurrency: number;
-  flows: number;
-  failures: number;
-  flowsPerSecond: number;
-  /** CPU of every process per flow: here the work runs in the bench process, FerretDB and the emulator. */
-  cpuMsPerFlow: number;
-  processes: Record<string, ProcessFigures>;
-  steps: Record<string, LatencySummary>;
-  failureSamples: { step: string; message: string }[];
+interface LevelReport extends ReportBase {
+  wallSeconds: number;
+  timeBoundHit: boolean;
+  statusCallsPerFlow: number;
 }
+
+/** The baseline's work runs in the bench process, FerretDB and the emulator. */
+type BaselineReport = ReportBase;
 
 function printTables(report: { levels: LevelReport[]; baseline: BaselineReport[]; ratios: Json[] }): void {
   const out: string[] = [];

@@ -15,7 +15,7 @@ export const defaultDispatchLimits: DispatchLimits = { maxPending: 3, backOffAft
  * One document per user (keyed by a keyed hash of the user name): the open operations and the
  * times of recent unanswered ones. Read and written by `_id` only, so it costs the same however
  * many operations have gone before (FerretDB scans for anything but an `_id` lookup), and old
- * entries are dropped as the window moves.
+ * entries are dropped as the window moves. Nothing to index: every access is by `_id`.
  */
 type UserBudget = { _id: string; pending: Record<string, number>; unanswered: number[] };
 
@@ -25,9 +25,6 @@ export function createDispatchBudget(db: Db, limits: DispatchLimits) {
   const collection = db.collection<UserBudget>('dispatchBudget');
   const windowMs = limits.backOffSeconds * 1000;
   return {
-    /** Nothing to index: every access is by `_id`. */
-    async ensureIndexes(): Promise<void> {},
-
     /**
      * Reserves a place for `workflowId`, or says why not. Idempotent for the same workflow. A soft
      * limit: two reservations racing for one user may both pass.

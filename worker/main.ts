@@ -5,7 +5,6 @@ import { createActivities } from '../activities/index.js';
 import { deriveKeys } from '../config/deriveKeys.js';
 import { loadConfigOrExit } from '../config/loadConfig.js';
 import { createCredentials } from '../store/credentials.js';
-import { createDispatchBudget } from '../store/dispatchBudget.js';
 import { createDatabase } from '../store/database.js';
 import { createDispatchers, createFirebaseMessaging } from '../dispatch/index.js';
 import { readMetadataDirectory } from '../store/metadataDirectory.js';
@@ -40,7 +39,6 @@ try {
   const metadata = await readMetadataDirectory(config.uaf.metadataDir);
   logger.info({ authenticators: [...metadata.keys()] }, 'metadata statements loaded');
   await createCredentials(db).ensureIndexes();
-  await createDispatchBudget(db, config.dispatchLimits).ensureIndexes();
   connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,

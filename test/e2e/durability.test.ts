@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAuthenticator, createPhone, testAuthenticatorProfile, type Phone } from '../../device/index.js';
-import { projectRoot } from '../../scripts/services.js';
+import { freePort, projectRoot, startFerretDb } from '../../scripts/services.js';
 import { bundleWorkflows } from '../setup/harness.js';
 import { startTestStack, type TestStack } from '../setup/stack.js';
 import { testEnvironment } from '../setup/testConfig.js';
@@ -114,10 +117,6 @@ describe('durability', () => {
 
 describe('database outage mid-flow', () => {
   it('a response that cannot be verified because MongoDB is gone ends the operation as failed, never a hang', async () => {
-    const { mkdtemp, rm } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { freePort, startFerretDb } = await import('../../scripts/services.js');
     const dataDir = await mkdtemp(join(tmpdir(), 'outband-outage-'));
     const ferretdb = await startFerretDb({ port: await freePort(), dataDir, output: () => undefined });
     const own = await startTestStack(await bundleWorkflows(), env, ferretdb.address);

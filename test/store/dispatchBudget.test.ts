@@ -12,7 +12,6 @@ const at = (minute: number) => new Date(Date.UTC(2026, 10, 22, 12, minute));
 
 it('backs off after repeated unanswered dispatches, and lets go once the window has passed', async () => {
   const budget = createDispatchBudget(database.db, { maxPending: 5, backOffAfterUnanswered: 2, backOffSeconds: 600 });
-  await budget.ensureIndexes();
   for (const [id, minute] of [['wf-1', 0], ['wf-2', 1]] as const) {
     expect(await budget.reserve(id, 'user-a', at(minute))).toEqual({ allowed: true });
     await budget.settle(id, 'user-a', false, at(minute + 1));
