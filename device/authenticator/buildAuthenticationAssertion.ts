@@ -3,8 +3,8 @@ import { Tag } from '../../uaf/tlv/tags.js';
 import * as utf8 from '../../uaf/encoding/utf8.js';
 import type { AuthenticationMode } from '../../uaf/registry.js';
 
-// TAG_UAFV1_AUTH_ASSERTION as an authenticator emits it (UAF Authenticator Commands §5.2.3,
-// layout in shared/reference/fido-uaf.md §4.4). Pure: the caller signs.
+// TAG_UAFV1_AUTH_ASSERTION as an authenticator emits it (UAF Authenticator Commands §5.2.3).
+// Pure: the caller signs.
 
 export interface SignedData {
   readonly aaid: string;

@@ -3,8 +3,8 @@ import { Tag } from '../../uaf/tlv/tags.js';
 import * as utf8 from '../../uaf/encoding/utf8.js';
 import { AttestationType, AuthenticationMode, type AlgKey } from '../../uaf/registry.js';
 
-// TAG_UAFV1_REG_ASSERTION as an authenticator emits it (UAF Authenticator Commands §5.2.2,
-// layout in shared/reference/fido-uaf.md §4.3). Pure: the caller signs.
+// TAG_UAFV1_REG_ASSERTION as an authenticator emits it (UAF Authenticator Commands §5.2.2).
+// Pure: the caller signs.
 
 export interface KeyRegistrationData {
   readonly aaid: string;

@@ -1,4 +1,4 @@
-// A typed view of the UAF spec example chain (shared/fido-uaf-vectors/spec-example-chain.json,
+// A typed view of the UAF spec example chain (test/vectors/fido-uaf/spec-example-chain.json,
 // from eBay/UAF TestAssertions.java and alexandernikiforov/fido-uaf), loaded once by the uaf fixtures.
 import { specExampleChain } from '../../uaf/fixtures/vectors.js';
 
