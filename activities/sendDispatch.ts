@@ -2,7 +2,7 @@ import type { DispatcherRegistry } from '../dispatch/index.js';
 import type { Credentials } from '../store/credentials.js';
 import type { DispatchBudget } from '../store/dispatchBudget.js';
 import type { Sessions, Tokens } from '../store/tokens.js';
-import type { DispatchInput, DispatchResult, Operation } from '../workflows/messages.js';
+import type { DispatchInput, DispatchResult, Operation } from '../contract/operation.js';
 
 /** What the dispatch needs of a stored dispatch target (store/dispatchTargets.ts). */
 export interface DispatchTargetDirectory {

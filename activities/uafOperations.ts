@@ -20,8 +20,9 @@ import type {
   OperationInput,
   ReturnUafRequest,
   Transaction,
-} from '../workflows/messages.js';
-import { uafOpOf } from '../workflows/messages.js';
+} from '../contract/operation.js';
+import { uafOpOf } from '../contract/operation.js';
+import { UafStatusCode, type ErrorCode } from '../contract/errors.js';
 import { createDeviceToken } from './deviceToken.js';
 
 export interface UafOperationDependencies {
@@ -36,11 +37,11 @@ export interface UafOperationDependencies {
 
 export type IssueRequestResult =
   | { issued: true; returnUafRequest: ReturnUafRequest; challenge: string }
-  | { issued: false; reason: FailureReason; message: string; uafStatusCode?: number };
+  | { issued: false; reason: Extract<FailureReason, ErrorCode>; message: string; uafStatusCode?: number };
 
 export type VerifyResponseResult =
   | { verified: true; userId: string; authenticators: AuthenticatorInfo[]; deviceToken: string }
-  | { verified: false; code: string; message: string; uafStatusCode: number };
+  | { verified: false; code: ErrorCode; message: string; uafStatusCode: number };
 
 export interface VerifyResponseInput {
   operation: 'registration' | 'authentication';
@@ -66,7 +67,7 @@ function policyOf(aaids: Iterable<string>, keys: Credential[] = [], disallowed: 
 
 function refusal(error: unknown): VerifyResponseResult {
   if (error instanceof UafError) return { verified: false, code: error.code, message: error.message, uafStatusCode: error.statusCode };
-  if (error instanceof StoreError) return { verified: false, code: error.code, message: error.message, uafStatusCode: 1401 };
+  if (error instanceof StoreError) return { verified: false, code: error.code, message: error.message, uafStatusCode: UafStatusCode.unauthorized };
   throw error; // not a refusal: a transient fault, retried by Temporal
 }
 
@@ -93,7 +94,7 @@ export function createUafOperations(deps: UafOperationDependencies) {
         break;
       case 'authentication':
         if (input.username && userKeys.length === 0) {
-          return { issued: false, reason: 'noCredentials', message: 'The user has no registered authenticator.', uafStatusCode: 1481 };
+          return { issued: false, reason: 'noCredentials', message: 'The user has no registered authenticator.', uafStatusCode: UafStatusCode.unknownKeyId };
         }
         // Step-up: only this user's keys; username-less: any known authenticator.
         request = buildAuthenticationRequest({ ...header, challenge, policy: policyOf(metadata.keys(), userKeys), transaction: input.transaction });
@@ -101,13 +102,13 @@ export function createUafOperations(deps: UafOperationDependencies) {
       case 'deregistration': {
         const removed = await credentials.removeForUser(appId, { username: input.username!, ...input.deregistration });
         if (removed.length === 0) {
-          return { issued: false, reason: 'noCredentials', message: 'No registered authenticator matches.', uafStatusCode: 1481 };
+          return { issued: false, reason: 'noCredentials', message: 'No registered authenticator matches.', uafStatusCode: UafStatusCode.unknownKeyId };
         }
         request = buildDeregistrationRequest({ ...header, authenticators: removed.map(({ aaid, keyId }) => ({ aaid, keyID: keyId })) });
         break;
       }
     }
-    const returnUafRequest = { statusCode: 1200, op: uafOpOf[input.operation], uafRequest: JSON.stringify([request]), lifetimeMillis };
+    const returnUafRequest = { statusCode: UafStatusCode.ok, op: uafOpOf[input.operation], uafRequest: JSON.stringify([request]), lifetimeMillis };
     return { issued: true, returnUafRequest, challenge };
   }
 
@@ -162,7 +163,7 @@ export function createUafOperations(deps: UafOperationDependencies) {
     const credential = stored.find((c) => c.aaid === result.aaid && c.keyId === result.keyID)!;
     // Conditional write: a clone that raced the original with the same counter loses here.
     if (!(await credentials.advanceSignCounter(credential.aaid, credential.keyId, credential.signCounter, result.newSignCounter, now))) {
-      return { verified: false, code: 'counterNotIncreased', message: 'The sign counter moved concurrently.', uafStatusCode: 1401 };
+      return { verified: false, code: 'counterNotIncreased', message: 'The sign counter moved concurrently.', uafStatusCode: UafStatusCode.unauthorized };
     }
     const authenticators = [{ aaid: result.aaid, keyId: result.keyID }];
     const deviceToken = await createDeviceToken({ username: credential.username, keys: authenticators.map(keyOf) }, keys.deviceToken, now);
@@ -174,7 +175,7 @@ export function createUafOperations(deps: UafOperationDependencies) {
       const body = JSON.parse(input.uafResponse) as unknown;
       return input.operation === 'registration' ? await verifyRegistration(input, body) : await verifyAuthentication(input, body);
     } catch (error) {
-      if (error instanceof SyntaxError) return { verified: false, code: 'invalidJson', message: 'uafResponse is not JSON.', uafStatusCode: 1498 };
+      if (error instanceof SyntaxError) return { verified: false, code: 'invalidJson', message: 'uafResponse is not JSON.', uafStatusCode: UafStatusCode.unacceptableContent };
       return refusal(error);
     }
   }

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { ChannelLinking } from '../workflows/messages.js';
+import type { ChannelLinking } from '../contract/operation.js';
 
 /** Letters and digits no one confuses when reading them off two screens (no 0/O, 1/I/L). */
 const alphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';

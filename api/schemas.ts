@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { UafStatusCode } from '../contract/errors.js';
 import { ApiError } from './apiError.js';
 
 /** `context` and similar members arrive as stringified JSON (UAF HTTP transport) or as objects. */
@@ -58,7 +59,7 @@ export const sendUafResponseSchema = z.object({
 export const statusRequestSchema = z.object({ sessionId: z.string().min(1).max(128) });
 
 /** Parses a body, or throws a 400 naming the first failing member. */
-export function parseBody<T extends z.ZodType>(schema: T, body: unknown, uafStatusCode?: number): z.output<T> {
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown, uafStatusCode?: UafStatusCode): z.output<T> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Config } from '../config/loadConfig.js';
-import type { Operation } from '../workflows/messages.js';
+import type { Operation } from '../contract/operation.js';
+import { UafStatusCode } from '../contract/errors.js';
 import { ApiError } from './apiError.js';
 import { consumes, produces, resource } from './contentNegotiation.js';
 import type { Operations } from './operations.js';
@@ -13,7 +14,7 @@ export interface TokenRoutesDependencies {
 }
 
 const operations: Operation[] = ['registration', 'authentication', 'deregistration'];
-const requestInvalid = 1491;
+const requestInvalid = UafStatusCode.requestInvalid;
 
 /** The out-of-band services: Dispatch Token (endpoint 12, RP) and Redeem Token (endpoint 13, phone). */
 export function createTokenRouter({ config, operations: ops }: TokenRoutesDependencies): Router {

@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import type { Config } from '../config/loadConfig.js';
 import type { ServerKeys } from '../config/deriveKeys.js';
-import { buildTrustedFacets, UafError, verifyServerData } from '../uaf/index.js';
+import { buildTrustedFacets, UafError, UafStatusCode, verifyServerData } from '../uaf/index.js';
 import { ApiError } from './apiError.js';
 import { consumes, produces, resource } from './contentNegotiation.js';
 import type { Operations } from './operations.js';
@@ -26,9 +26,9 @@ const uafContentType = 'application/fido+uaf;charset=UTF-8';
 const acceptsUaf = [consumes(uafType, 'application/json'), produces(uafType)];
 const acceptsJson = [consumes('application/json'), produces('application/json')];
 /** UAF status code of a request the server cannot accept (UAF Protocol §3.1). */
-const requestInvalid = 1491;
+const requestInvalid = UafStatusCode.requestInvalid;
 /** UAF status code of a response the server cannot read. */
-const unacceptableContent = 1498;
+const unacceptableContent = UafStatusCode.unacceptableContent;
 
 function sendUaf(res: Response, body: object): void {
   res.type(uafContentType).send(JSON.stringify(body));

@@ -11,7 +11,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../config/loadConfig.js';
-import { searchAttributeKeys } from '../workflows/searchAttributes.js';
+import { searchAttributeKeys } from '../contract/searchAttributes.js';
 import {
   freePort,
   isPortOpen,

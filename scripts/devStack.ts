@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig, ConfigError } from '../config/loadConfig.js';
-import { searchAttributeKeys } from '../workflows/searchAttributes.js';
+import { searchAttributeKeys } from '../contract/searchAttributes.js';
 import {
   isPortOpen,
   launch,

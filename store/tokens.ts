@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import { isDuplicateKey } from './storeError.js';
-import type { Operation } from '../workflows/messages.js';
+import type { Operation } from '../contract/operation.js';
 
 /**
  * Token → workflow index for the redeem service: keyed by the token's hash (the token itself is

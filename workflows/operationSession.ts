@@ -12,8 +12,9 @@ import type {
   ServerResponse,
   SubmitResponseInput,
   WatchResult,
-} from './messages.js';
-import { statusKey } from './searchAttributes.js';
+} from '../contract/operation.js';
+import { UafStatusCode, type ErrorCode, type RefusalDetails } from '../contract/errors.js';
+import { statusKey } from '../contract/searchAttributes.js';
 
 // Local activities: short CPU and database work, run by the same worker without a task-queue
 // round trip. A transient fault (database down) is thrown and retried; an expected refusal comes
@@ -30,8 +31,6 @@ const { settleDispatch } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumAttempts: 10 },
 });
 
-/** UAF status code of a request that outlived its `lifetimeMillis`. */
-const requestTimeoutStatusCode = 1408;
 /** FIDO client error code USER_CANCELED: the user denied on the phone. */
 const userCancelled = 3;
 
@@ -206,6 +205,7 @@ export class OperationSession {
     try {
       const verified = await this.run(() =>
         activities.verifyResponse({
+          workflowId: workflowInfo().workflowId,
           operation: this.input.operation as 'registration' | 'authentication',
           uafResponse,
           challenge: request.challenge,
@@ -218,7 +218,7 @@ export class OperationSession {
         refuse(verified.code, verified.message, verified.uafStatusCode);
       }
       this.succeed({ userId: verified.userId, authenticators: verified.authenticators });
-      return { statusCode: 1200, additionalTokens: [{ type: 'JWT', value: verified.deviceToken }] };
+      return { statusCode: UafStatusCode.ok, additionalTokens: [{ type: 'JWT', value: verified.deviceToken }] };
     } finally {
       this.responding = false;
     }
@@ -237,7 +237,7 @@ export class OperationSession {
   /** The request's lifetime ran out before a response arrived. */
   expire(): void {
     if (this.closed || this.busy) return;
-    this.fail('requestExpired', requestTimeoutStatusCode);
+    this.fail('requestExpired', UafStatusCode.requestTimeout);
   }
 
   /** Every token's time-to-live ran out before a redeem (out-of-band). */
@@ -263,14 +263,14 @@ export class OperationSession {
     try {
       return await call();
     } catch {
-      if (!this.closed) this.fail('internalError', 1500);
-      refuse('internalError', 'The server could not complete the operation.', 1500);
+      if (!this.closed) this.fail('internalError', UafStatusCode.internalServerError);
+      refuse('internalError', 'The server could not complete the operation.', UafStatusCode.internalServerError);
     }
   }
 
   private succeed(facts: Pick<OperationState, 'userId' | 'authenticators'>): void {
     const finalSessionId = this.request?.sessionId ?? this.input.sessionId;
-    Object.assign(this.state, facts, { status: 'succeeded', uafStatusCode: 1200, finalSessionId });
+    Object.assign(this.state, facts, { status: 'succeeded', uafStatusCode: UafStatusCode.ok, finalSessionId });
     this.changed();
   }
 
@@ -297,7 +297,11 @@ function awaitingStatus(input: OperationInput): OperationState['status'] {
   return input.operation === 'registration' ? 'clientRegistering' : 'clientAuthenticating';
 }
 
-/** Refuses an update with a coded, non-retryable failure the API maps to HTTP (api/apiError.ts). */
-function refuse(code: string, message: string, uafStatusCode?: number, retryAfterSeconds?: number): never {
-  throw ApplicationFailure.create({ type: code, message, nonRetryable: true, details: [{ uafStatusCode, retryAfterSeconds }] });
+/**
+ * Refuses an update with a coded, non-retryable failure; the API answers the code with the
+ * statuses of contract/errors.ts `errorCodes`.
+ */
+function refuse(code: ErrorCode, message: string, uafStatusCode?: number, retryAfterSeconds?: number): never {
+  const details: RefusalDetails = { uafStatusCode, retryAfterSeconds };
+  throw ApplicationFailure.create({ type: code, message, nonRetryable: true, details: [details] });
 }

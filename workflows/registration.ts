@@ -1,4 +1,4 @@
-import type { OperationInput, OperationState } from './messages.js';
+import type { OperationInput, OperationState } from '../contract/operation.js';
 import { runOperation } from './runOperation.js';
 
 /** Workflow type `registration`: see runOperation for the shape every operation shares. */

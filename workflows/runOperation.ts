@@ -8,10 +8,9 @@ import {
   redispatchUpdate,
   statusQuery,
   submitResponseUpdate,
-  type OperationInput,
-  type OperationState,
   watchUpdate,
 } from './messages.js';
+import type { OperationInput, OperationState } from '../contract/operation.js';
 import { OperationSession } from './operationSession.js';
 
 /** How long an in-band operation waits for its request to be fetched (update-with-start does it at once). */

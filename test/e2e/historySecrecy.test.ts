@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { toolPath } from '../../scripts/services.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAuthenticator, createPhone, testAuthenticatorProfile } from '../../device/index.js';
-import { channelKey, operationKey, statusKey, userHashKey } from '../../workflows/searchAttributes.js';
+import { channelKey, operationKey, statusKey, userHashKey } from '../../contract/searchAttributes.js';
 import { bundleWorkflows } from '../setup/harness.js';
 import { startTestStack, type TestStack } from '../setup/stack.js';
 

@@ -10,7 +10,8 @@ import { createAuthenticator, createPhone, parseDeepLink, testAuthenticatorProfi
 import { toolPath } from '../../scripts/services.js';
 import { workflowIdOf } from '../../store/sessionKeys.js';
 import { deriveKeys } from '../../config/deriveKeys.js';
-import { dispatchUpdate, issueRequestUpdate, type OperationState } from '../../workflows/messages.js';
+import { dispatchUpdate, issueRequestUpdate } from '../../workflows/messages.js';
+import type { OperationState } from '../../contract/operation.js';
 import { bundleWorkflows, uniqueName } from '../setup/harness.js';
 import { startTestStack, type TestStack } from '../setup/stack.js';
 import { historiesDir, recordingCodecKey, type HistoryShape, type RecordedHistory } from './shapes.js';

@@ -18,7 +18,7 @@ import {
   type Output,
   type Service,
 } from '../../scripts/services.js';
-import { searchAttributeKeys } from '../../workflows/searchAttributes.js';
+import { searchAttributeKeys } from '../../contract/searchAttributes.js';
 
 const { temporal } = proto;
 

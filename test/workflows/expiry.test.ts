@@ -7,7 +7,8 @@ import { deriveKeys } from '../../config/deriveKeys.js';
 import { createDispatchers } from '../../dispatch/index.js';
 import { readMetadataDirectory } from '../../store/metadataDirectory.js';
 import { createDataConverter } from '../../worker/dataConverter.js';
-import { dispatchUpdate, issueRequestUpdate, statusQuery, type OperationState } from '../../workflows/messages.js';
+import { dispatchUpdate, issueRequestUpdate, statusQuery } from '../../workflows/messages.js';
+import type { OperationState } from '../../contract/operation.js';
 import { bundleWorkflows, connectTestDatabase, connectTimeSkipping, uniqueName } from '../setup/harness.js';
 import { testConfig } from '../setup/testConfig.js';
 

@@ -1,0 +1,40 @@
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import type { OperationState } from '../../contract/operation.js';
+import { workflowIdOf } from '../../store/sessionKeys.js';
+import { statusQuery } from '../../workflows/messages.js';
+import type { OperationsDependencies, StatusResponse } from './dependencies.js';
+
+/**
+ * Running: the status query. Closed: its result. Never seen (or purged): `unknown`. The first
+ * session's workflow is asked directly (no database read on the common path); only when it does
+ * not exist is the session looked up as a fallback's.
+ */
+export async function readStatus(
+  { client, keys, sessions }: Pick<OperationsDependencies, 'client' | 'keys' | 'sessions'>,
+  sessionId: string,
+  known?: WorkflowHandle,
+): Promise<StatusResponse> {
+  const derived = workflowIdOf(sessionId, keys.sessionId);
+  const direct = await statusOfWorkflow(known ?? client.workflow.getHandle(derived));
+  if (direct) return direct;
+  const fallbackWorkflow = known ? undefined : await sessions.find(derived);
+  const viaIndex = fallbackWorkflow ? await statusOfWorkflow(client.workflow.getHandle(fallbackWorkflow)) : undefined;
+  return viaIndex ?? { status: 'unknown', timestamp: new Date().toISOString() };
+}
+
+/** The status of one workflow, or undefined when it does not exist. */
+async function statusOfWorkflow(handle: WorkflowHandle): Promise<StatusResponse | undefined> {
+  try {
+    const { status } = await handle.describe();
+    if (status.name === 'RUNNING') return toStatusResponse(await handle.query(statusQuery));
+    if (status.name === 'COMPLETED') return toStatusResponse((await handle.result()) as OperationState);
+    return { status: 'failed', timestamp: new Date().toISOString(), failureReason: 'cancelled' };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+export function toStatusResponse({ operation: _operation, updatedAt, ...fields }: OperationState): StatusResponse {
+  return { ...fields, timestamp: new Date(updatedAt).toISOString() };
+}

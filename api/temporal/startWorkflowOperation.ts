@@ -1,0 +1,34 @@
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import type { Operation, OperationInput } from '../../contract/operation.js';
+import { channelKey, operationKey, statusKey, userHashKey } from '../../contract/searchAttributes.js';
+import { userHashOf, workflowIdOf } from '../../store/sessionKeys.js';
+import type { OperationsDependencies } from './dependencies.js';
+
+/** The start half of an update-with-start: the workflow of a new operation, found by its first session. */
+export function startWorkflowOperation(
+  { taskQueue, keys }: Pick<OperationsDependencies, 'taskQueue' | 'keys'>,
+  operation: Operation,
+  sessionId: string,
+  input: Omit<OperationInput, 'operation' | 'sessionId'>,
+) {
+  return new WithStartWorkflowOperation(operation, {
+    workflowId: workflowIdOf(sessionId, keys.sessionId),
+    taskQueue,
+    args: [{ ...input, operation, sessionId }],
+    // A fresh random id: a conflict would be a bug, never a second operation.
+    workflowIdConflictPolicy: 'FAIL',
+    typedSearchAttributes: new TypedSearchAttributes([
+      { key: operationKey, value: operation },
+      { key: channelKey, value: input.outOfBand ? 'out-of-band' : 'in-band' },
+      { key: statusKey, value: input.outOfBand ? 'tokenCreated' : operation === 'registration' ? 'clientRegistering' : 'clientAuthenticating' },
+      ...(input.username ? [{ key: userHashKey, value: userHashOf(input.username, keys.userHash) }] : []),
+    ]),
+  });
+}
+
+/** The workflow of a fallback session (its index row); the first session's id derives its own. */
+export async function workflowOfSession({ keys, sessions }: Pick<OperationsDependencies, 'keys' | 'sessions'>, sessionId: string): Promise<string> {
+  const derived = workflowIdOf(sessionId, keys.sessionId);
+  return (await sessions.find(derived)) ?? derived;
+}
