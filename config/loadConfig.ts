@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { publishedOrPlaceholder, weakKeyBytes, weakRelyingPartyKey } from './secretStrength.js';
 
 /**
  * Run-time configuration, read from the environment exactly as API.md "Run-time configuration"
@@ -9,8 +10,18 @@ export interface Config {
   publicUrl: string;
   temporal: { address: string; namespace: string; taskQueue: string };
   mongodbUri: string;
+  /** `NODE_ENV=production`: https only, explicit metadata, no test authenticators. */
+  production: boolean;
   rpApiKeys: string[];
-  uaf: { appId: string; trustedFacets: string[]; metadataDir: string };
+  uaf: {
+    appId: string;
+    trustedFacets: string[];
+    metadataDir: string;
+    /** Trust the repository's test authenticators (`4F42#…`, the test attestation root) in production. */
+    allowTestAuthenticators: boolean;
+  };
+  /** Operators' access to `/codec/decode` on the API; no key: the endpoint is off. */
+  codec: { apiKeys: string[]; corsOrigins: string[] };
   linkBaseUrl: string;
   fcmEmulatorHost: string | undefined;
   googleApplicationCredentials: string | undefined;
@@ -50,11 +61,30 @@ const base64Key = (bytes: number, exact: boolean) =>
         ctx.addIssue({ code: 'custom', message: `must be base64 of ${exact ? '' : 'at least '}${bytes} random bytes` });
         return z.NEVER;
       }
+      const weakness = publishedOrPlaceholder(value) ?? weakKeyBytes(key);
+      if (weakness) {
+        ctx.addIssue({ code: 'custom', message: `${weakness} (openssl rand -base64 ${bytes})` });
+        return z.NEVER;
+      }
       return new Uint8Array(key);
     });
 const commaList = z
   .string()
   .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+/** Bearer keys: long, random, never a published value; the message never repeats a key. */
+const bearerKeys = commaList.pipe(
+  z
+    .array(z.string())
+    .min(1, 'must name at least one key')
+    .superRefine((keys, ctx) => {
+      const weakness = keys.map(weakRelyingPartyKey).find(Boolean);
+      if (weakness) ctx.addIssue({ code: 'custom', message: weakness });
+    }),
+);
+const origins = commaList.pipe(
+  z.array(z.url({ protocol: /^https?$/ }).refine((o) => new URL(o).origin === o, 'each must be an origin (scheme://host[:port])')),
+);
+const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true');
 
 /** One schema per variable, so a failure names exactly one variable. */
 const variables = {
@@ -67,12 +97,14 @@ const variables = {
     .string()
     .regex(/^mongodb(\+srv)?:\/\/[^/]+\/[^/?]+/, 'must be a mongodb:// URI naming a database')
     .default('mongodb://127.0.0.1:27017/outband'),
-  RP_API_KEYS: commaList.pipe(
-    z.array(z.string().min(16, 'each key must have at least 16 characters')).min(1, 'must name at least one key'),
-  ),
+  NODE_ENV: z.string().optional(),
+  RP_API_KEYS: bearerKeys,
+  CODEC_API_KEYS: bearerKeys.optional(),
+  CODEC_CORS_ORIGINS: origins.optional(),
   UAF_APP_ID: url.optional(),
   UAF_TRUSTED_FACETS: commaList.optional(),
-  UAF_METADATA_DIR: z.string().min(1).default(defaultMetadataDir),
+  UAF_METADATA_DIR: z.string().min(1).optional(),
+  UAF_ALLOW_TEST_AUTHENTICATORS: flag,
   LINK_BASE_URL: url.optional(),
   FCM_EMULATOR_HOST: hostPort.optional(),
   GOOGLE_APPLICATION_CREDENTIALS: z.string().min(1).optional(),
@@ -102,15 +134,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     parsed[name] = result.data;
   }
   const v = parsed as Parsed;
+  const production = v.NODE_ENV === 'production';
   const publicUrl = v.PUBLIC_URL ?? `http://localhost:${v.PORT}`;
   const appId = v.UAF_APP_ID ?? `${publicUrl}/nevisfido/uaf/1.1/facets`;
+  const trustedFacets = v.UAF_TRUSTED_FACETS ?? [appId];
+  if (production) checkProduction(v, { publicUrl, appId, trustedFacets });
+  if (v.CODEC_API_KEYS?.some((key) => v.RP_API_KEYS.includes(key))) {
+    throw new ConfigError('CODEC_API_KEYS', 'must not repeat a relying-party key (an operator credential is separate)');
+  }
   return {
     port: v.PORT,
     publicUrl,
     temporal: { address: v.TEMPORAL_ADDRESS, namespace: v.TEMPORAL_NAMESPACE, taskQueue: v.TEMPORAL_TASK_QUEUE },
     mongodbUri: v.MONGODB_URI,
+    production,
     rpApiKeys: v.RP_API_KEYS,
-    uaf: { appId, trustedFacets: v.UAF_TRUSTED_FACETS ?? [appId], metadataDir: v.UAF_METADATA_DIR },
+    uaf: {
+      appId,
+      trustedFacets,
+      metadataDir: v.UAF_METADATA_DIR ?? defaultMetadataDir,
+      allowTestAuthenticators: v.UAF_ALLOW_TEST_AUTHENTICATORS,
+    },
+    codec: { apiKeys: v.CODEC_API_KEYS ?? [], corsOrigins: v.CODEC_CORS_ORIGINS ?? [] },
     linkBaseUrl: v.LINK_BASE_URL ?? `${publicUrl}/open`,
     fcmEmulatorHost: v.FCM_EMULATOR_HOST,
     googleApplicationCredentials: v.GOOGLE_APPLICATION_CREDENTIALS,
@@ -123,6 +168,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backOffSeconds: v.DISPATCH_BACKOFF_SECONDS,
     },
   };
+}
+
+/**
+ * Outside development the phone must reach the server over TLS (the AppID and facets are what it
+ * trusts), and the trusted authenticators must be chosen, not the repository's test ones.
+ */
+function checkProduction(
+  v: Parsed,
+  derived: { publicUrl: string; appId: string; trustedFacets: string[] },
+): void {
+  const https = (value: string) => value.startsWith('https://');
+  if (!v.PUBLIC_URL) throw new ConfigError('PUBLIC_URL', 'is required when NODE_ENV=production');
+  if (!https(derived.publicUrl)) throw new ConfigError('PUBLIC_URL', 'must be https when NODE_ENV=production');
+  if (!https(derived.appId)) throw new ConfigError('UAF_APP_ID', 'must be https when NODE_ENV=production');
+  // Facets are https origins or app identities (android:apk-key-hash:…, ios:bundle-id:…).
+  if (derived.trustedFacets.some((facet) => /^[a-z]+:\/\//i.test(facet) && !https(facet))) {
+    throw new ConfigError('UAF_TRUSTED_FACETS', 'web facets must be https when NODE_ENV=production');
+  }
+  if (!v.UAF_METADATA_DIR) {
+    throw new ConfigError('UAF_METADATA_DIR', 'is required when NODE_ENV=production (the shipped metadata/ holds test authenticators only)');
+  }
 }
 
 /** For `main.ts` files: the config, or one line naming the variable and exit code 1. */

@@ -4,8 +4,12 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowInterceptorModules } from '../worker/workflowSource.js';
 
-const { code } = await bundleWorkflowCode({ workflowsPath: new URL('../workflows/index.ts', import.meta.url).pathname });
+const { code } = await bundleWorkflowCode({
+  workflowsPath: new URL('../workflows/index.ts', import.meta.url).pathname,
+  workflowInterceptorModules,
+});
 const target = new URL('../dist/workflow-bundle.js', import.meta.url);
 await writeFile(target, code);
 console.log(`workflow bundle written to ${target.pathname}`);

@@ -4,17 +4,19 @@ import { pino } from 'pino';
 import { createActivities } from '../activities/index.js';
 import { deriveKeys } from '../config/deriveKeys.js';
 import { loadConfigOrExit } from '../config/loadConfig.js';
+import { loadTrustedMetadataOrExit } from '../config/metadataPolicy.js';
 import { createCredentials } from '../store/credentials.js';
 import { createDatabase } from '../store/database.js';
 import { createDispatchers, createFirebaseMessaging } from '../dispatch/index.js';
-import { readMetadataDirectory } from '../store/metadataDirectory.js';
-import { createDataConverter } from './dataConverter.js';
+import { createWorkerDataConverter } from './dataConverter.js';
 import { loadDispatcherPlugins } from './loadDispatcherPlugins.js';
 import { ensureCleanupSchedule } from './ensureCleanupSchedule.js';
 import { createWorkerLogger } from './workerLogger.js';
 import { workflowSource } from './workflowSource.js';
 
 const config = loadConfigOrExit();
+// Before anything connects: production refuses the repository's test authenticators.
+const metadata = await loadTrustedMetadataOrExit(config);
 const logger = pino({ name: 'outband-worker' });
 
 // SDK and Core logs go through pino; the runtime must be installed before anything else.
@@ -36,7 +38,6 @@ try {
   const plugins = await loadDispatcherPlugins(config.dispatchPlugins, { linkBaseUrl: config.linkBaseUrl, publicUrl: config.publicUrl });
   const dispatchers = createDispatchers({ linkBaseUrl: config.linkBaseUrl, plugins, ...(messaging && { messaging: messaging.messaging }) });
   if (plugins.length) logger.info({ dispatchers: plugins.map((plugin) => plugin.id) }, 'dispatcher plug-ins loaded');
-  const metadata = await readMetadataDirectory(config.uaf.metadataDir);
   logger.info({ authenticators: [...metadata.keys()] }, 'metadata statements loaded');
   await createCredentials(db).ensureIndexes();
   connection = await NativeConnection.connect({ address: config.temporal.address });
@@ -45,7 +46,7 @@ try {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...(await workflowSource()),
-    dataConverter: createDataConverter(config.payloadCodecKey),
+    dataConverter: createWorkerDataConverter(config.payloadCodecKey),
     activities: createActivities({
       db,
       metadata,

@@ -9,6 +9,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { MongoClient, type Db } from 'mongodb';
 import { inject } from 'vitest';
+import { workflowInterceptorModules } from '../../worker/workflowSource.js';
 
 /** A name unique to this run, e.g. a task queue or database per test file. */
 export function uniqueName(prefix: string): string {
@@ -79,5 +80,5 @@ export async function connectTimeSkipping(): Promise<TestWorkflowEnvironment> {
 export function bundleWorkflows(
   workflowsPath = new URL('../../workflows/index.ts', import.meta.url).pathname,
 ): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  return bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: new DefaultLogger('WARN') });
 }

@@ -14,7 +14,7 @@ import type { Config } from '../../config/loadConfig.js';
 import { createCredentials } from '../../store/credentials.js';
 import { ensureDispatchTargetIndexes } from '../../store/dispatchTargets.js';
 import { readMetadataDirectory } from '../../store/metadataDirectory.js';
-import { createDataConverter } from '../../worker/dataConverter.js';
+import { createDataConverter, createWorkerDataConverter } from '../../worker/dataConverter.js';
 import { freePort } from '../../scripts/services.js';
 import { createDispatchers, createFirebaseMessaging } from '../../dispatch/index.js';
 import { createFcmEmulator, type FcmEmulator } from '../../emulators/fcm/createFcmEmulator.js';
@@ -74,7 +74,7 @@ export async function startTestStack(
       connection: temporal.nativeConnection,
       taskQueue,
       workflowBundle: bundle,
-      dataConverter,
+      dataConverter: createWorkerDataConverter(config.payloadCodecKey),
       activities: createActivities({
         db: database.db,
         metadata,

@@ -31,7 +31,7 @@ describe('loadConfig', () => {
         PORT: '8080',
         PUBLIC_URL: 'https://login.example.com/',
         UAF_TRUSTED_FACETS: 'https://login.example.com, android:apk-key-hash:abc ',
-        RP_API_KEYS: 'first-key-0123456789, second-key-0123456789',
+        RP_API_KEYS: 'first-relying-party-key-0123456789abcdef, second-relying-party-key-0123456789abcdef',
         FCM_EMULATOR_HOST: 'localhost:4010',
       }),
     );
@@ -43,7 +43,7 @@ describe('loadConfig', () => {
         trustedFacets: ['https://login.example.com', 'android:apk-key-hash:abc'],
       },
       linkBaseUrl: 'https://login.example.com/open',
-      rpApiKeys: ['first-key-0123456789', 'second-key-0123456789'],
+      rpApiKeys: ['first-relying-party-key-0123456789abcdef', 'second-relying-party-key-0123456789abcdef'],
       fcmEmulatorHost: 'localhost:4010',
     });
   });
