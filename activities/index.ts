@@ -6,12 +6,14 @@ import { createCredentials } from '../store/credentials.js';
 import { pingDatabase } from '../store/database.js';
 import { createDispatchTargets } from '../store/dispatchTargets.js';
 import { createRequestIds } from '../store/requestIds.js';
-import { createDispatchBudget, defaultDispatchLimits, type DispatchLimits } from '../store/dispatchBudget.js';
+import { createDispatchBudget } from '../store/dispatchBudget.js';
+import { createDispatchRecords } from '../store/dispatches.js';
+import { defaultDispatchLimits, type DispatchLimits } from '../limits/pushFatigue.js';
 import { userHashOf, workflowIdOf } from '../store/sessionKeys.js';
 import { createSessions, createTokens } from '../store/tokens.js';
 import type { MetadataStatement } from '../uaf/index.js';
 import { createCleanup } from './cleanup.js';
-import { createSendDispatch, createSettleDispatch } from './sendDispatch.js';
+import { createSendDispatch, createSettleDispatch, type SendDispatchResult } from './sendDispatch.js';
 import { createUafOperations } from './uafOperations.js';
 
 export interface ActivityDependencies {
@@ -22,7 +24,7 @@ export interface ActivityDependencies {
   dispatchers: DispatcherRegistry;
   /** Base of `redeem_url` in the out-of-band payload. */
   publicUrl: string;
-  /** Push-fatigue limits; defaults in store/dispatchBudget.ts `defaultDispatchLimits`. */
+  /** Push-fatigue limits; defaults in limits/pushFatigue.ts `defaultDispatchLimits`. */
   dispatchLimits?: DispatchLimits;
   /** Injected for tests; defaults to the wall clock. */
   now?: () => Date;
@@ -31,9 +33,10 @@ export interface ActivityDependencies {
 /** Builds every activity over its dependencies; the worker registers the result. */
 export function createActivities({ db, metadata, uaf, keys, dispatchers, publicUrl, dispatchLimits = defaultDispatchLimits, now = () => new Date() }: ActivityDependencies) {
   const credentials = createCredentials(db);
-  const budget = createDispatchBudget(db, dispatchLimits);
+  const budget = createDispatchBudget(db);
   const tokens = createTokens(db);
   const sessions = createSessions(db);
+  const dispatchRecords = createDispatchRecords<SendDispatchResult>(db);
   return {
     /** Proves the worker reaches MongoDB; used by the end-to-end health probe. */
     async checkDatabase(): Promise<{ reachable: true }> {
@@ -56,13 +59,15 @@ export function createActivities({ db, metadata, uaf, keys, dispatchers, publicU
       sessions,
       credentials,
       budget,
+      dispatchLimits,
+      records: dispatchRecords,
       userHashOf: (username) => userHashOf(username, keys.userHash),
       appId: uaf.appId,
       publicUrl,
       sessionKeyOf: (sessionId) => workflowIdOf(sessionId, keys.sessionId),
       now,
     }),
-    removeExpiredRows: createCleanup({ tokens, sessions, requestIds: createRequestIds(db), now }),
+    removeExpiredRows: createCleanup({ tokens, sessions, requestIds: createRequestIds(db), credentials, dispatchRecords, now }),
     settleDispatch: createSettleDispatch({ budget, userHashOf: (username) => userHashOf(username, keys.userHash), now }),
   };
 }

@@ -1,6 +1,8 @@
 import type { DispatcherRegistry } from '../dispatch/index.js';
 import type { Credentials } from '../store/credentials.js';
 import type { DispatchBudget } from '../store/dispatchBudget.js';
+import type { DispatchRecords } from '../store/dispatches.js';
+import { decideDispatch, emptyLedger, type DispatchLimits, type DispatchRefusal } from '../limits/pushFatigue.js';
 import type { Sessions, Tokens } from '../store/tokens.js';
 import type { DispatchInput, DispatchResult, Operation } from '../contract/operation.js';
 
@@ -21,6 +23,9 @@ export interface SendDispatchDependencies {
   sessions: Sessions;
   credentials: Credentials;
   budget: DispatchBudget;
+  dispatchLimits: DispatchLimits;
+  /** What each dispatch answered: a rerun answers the same instead of pushing again. */
+  records: DispatchRecords<SendDispatchResult>;
   /** Keyed hash of a user name (the budget never stores names). */
   userHashOf: (username: string) => string;
   appId: string;
@@ -47,14 +52,37 @@ export interface SendDispatchResult {
   dispatchTargetExtId?: string;
 }
 
+/** Loads the user's ledger, decides (limits/pushFatigue.ts) and saves an allowed reservation. */
+export async function reserveDispatch(
+  { budget, dispatchLimits }: Pick<SendDispatchDependencies, 'budget' | 'dispatchLimits'>,
+  workflowId: string,
+  userHash: string,
+  now: Date,
+): Promise<{ allowed: true } | DispatchRefusal> {
+  const decision = decideDispatch((await budget.load(userHash)) ?? emptyLedger, workflowId, dispatchLimits, now.getTime());
+  if (!decision.allowed) return decision;
+  if (!decision.alreadyReserved) {
+    await budget.savePending(userHash, workflowId, now, { stalePending: decision.stalePending, unanswered: decision.recentUnanswered });
+  }
+  return { allowed: true };
+}
+
 /**
  * Sends one token to the phone: indexes it (hash only) so it can be redeemed, checks the target,
  * and hands the payload to the dispatcher. Every outcome is a value (`dispatchResult`): a failed
  * push leaves the operation open for a fallback.
+ *
+ * Safe to run twice: the reservation is one per workflow, the index rows are inserts of a unique
+ * key, and the dispatcher's answer is recorded per (workflow, token), so a rerun after the record
+ * answers it again without a second push. A worker that dies between the push and its record
+ * pushes again on the rerun (at least once): the same single-use token, so the phone can redeem
+ * only one of the two.
  */
 export function createSendDispatch(deps: SendDispatchDependencies) {
   return async function sendDispatch({ workflowId, operation, username, dispatch, firstSession }: SendDispatchInput): Promise<SendDispatchResult> {
     const now = deps.now();
+    const earlier = await deps.records.find(workflowId, dispatch.tokenHash);
+    if (earlier) return earlier;
 
     const target = dispatch.dispatchTargetId ? await deps.targets.get(dispatch.dispatchTargetId) : undefined;
     // The request may leave the dispatcher to the target's own.
@@ -65,7 +93,7 @@ export function createSendDispatch(deps: SendDispatchDependencies) {
       ...extra,
     });
     if (firstSession && username) {
-      const reserved = await deps.budget.reserve(workflowId, deps.userHashOf(username), now);
+      const reserved = await reserveDispatch(deps, workflowId, deps.userHashOf(username), now);
       if (!reserved.allowed) return answer('dispatchError', { refused: { reason: reserved.reason, retryAfterSeconds: reserved.retryAfterSeconds } });
     }
     if (operation !== 'registration' && username && (await deps.credentials.listForUser(username, deps.appId)).length === 0) {
@@ -90,17 +118,22 @@ export function createSendDispatch(deps: SendDispatchDependencies) {
       ...(dispatch.dispatchInformation && { dispatchInformation: dispatch.dispatchInformation }),
     });
     if (outcome.targetDead && dispatch.dispatchTargetId) await deps.targets.markTargetDead(dispatch.dispatchTargetId, target?.target);
-    return {
+    const sent: SendDispatchResult = {
       dispatchResult: outcome.dispatchResult,
       dispatcherInformation: outcome.dispatcherInformation,
       ...(target && { dispatchTargetExtId: target.extId }),
     };
+    await deps.records.record(workflowId, dispatch.tokenHash, sent, now);
+    return sent;
   };
 }
 
-/** Settles the push-fatigue ledger when an out-of-band operation ends: answered or not. */
+/**
+ * Settles the push-fatigue ledger when an out-of-band operation ends: answered or not. Safe to
+ * run twice: the write is conditional on the operation's entry still being open.
+ */
 export function createSettleDispatch({ budget, userHashOf, now }: Pick<SendDispatchDependencies, 'budget' | 'userHashOf' | 'now'>) {
   return async function settleDispatch({ workflowId, username, answered }: { workflowId: string; username: string; answered: boolean }): Promise<void> {
-    await budget.settle(workflowId, userHashOf(username), answered, now());
+    await budget.savePendingClosed(userHashOf(username), workflowId, answered, now());
   };
 }

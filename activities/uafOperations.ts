@@ -1,7 +1,9 @@
 import {
+  buildAuthenticationPolicy,
   buildAuthenticationRequest,
   buildChallenge,
   buildDeregistrationRequest,
+  buildRegistrationPolicy,
   buildRegistrationRequest,
   encodeServerData,
   parseAuthenticationResponse,
@@ -23,7 +25,7 @@ import type {
 } from '../contract/operation.js';
 import { uafOpOf } from '../contract/operation.js';
 import { UafStatusCode, type ErrorCode } from '../contract/errors.js';
-import { createDeviceToken } from './deviceToken.js';
+import { createDeviceToken } from '../deviceAuth/deviceToken.js';
 
 export interface UafOperationDependencies {
   credentials: Credentials;
@@ -44,6 +46,8 @@ export type VerifyResponseResult =
   | { verified: false; code: ErrorCode; message: string; uafStatusCode: number };
 
 export interface VerifyResponseInput {
+  /** The operation: what this activity writes is marked with it, so a rerun recognises its own writes. */
+  workflowId: string;
   operation: 'registration' | 'authentication';
   uafResponse: string;
   challenge: string;
@@ -54,15 +58,25 @@ export interface VerifyResponseInput {
 const defaultLifetimeMillis = 120_000;
 const keyOf = ({ aaid, keyId }: { aaid: string; keyId: string }) => `${aaid}/${keyId}`;
 
-/** Each known authenticator as its own alternative, optionally limited to given keys. */
-function policyOf(aaids: Iterable<string>, keys: Credential[] = [], disallowed: Credential[] = []): Policy {
-  const accepted = keys.length
-    ? keys.map(({ aaid, keyId }) => [{ aaid: [aaid], keyIDs: [keyId] }])
-    : [...aaids].map((aaid) => [{ aaid: [aaid] }]);
-  return {
-    accepted,
-    ...(disallowed.length ? { disallowed: disallowed.map(({ aaid, keyId }) => ({ aaid: [aaid], keyIDs: [keyId] })) } : {}),
-  };
+/**
+ * The policy of a request (UAF Protocol §3.3.2), built by the `uaf/` builders from the known
+ * authenticators and the user's registered keys. Issuing and verifying both call it, so the
+ * response is checked against the policy the request announced: registration disallows the
+ * user's keys; authentication with a user accepts only their keys (keyIDs grouped per AAID),
+ * without one any known authenticator.
+ */
+export function requestPolicyOf(operation: 'registration' | 'authentication', aaids: Iterable<string>, userKeys: readonly Credential[]): Policy {
+  const accepted = [...aaids].map((aaid) => [{ aaid: [aaid] }]);
+  const registered = userKeys.map(({ aaid, keyId }) => ({ aaid, keyID: keyId }));
+  return operation === 'registration' ? buildRegistrationPolicy({ accepted, registered }) : buildAuthenticationPolicy({ accepted, registered });
+}
+
+/**
+ * The counter this operation saw before its own write: a rerun finds its own move stored
+ * (`lastOperation`) and verifies against the counter from before it, as the first run did.
+ */
+export function counterBefore(credential: Credential, operationId: string): number {
+  return credential.lastOperation?.id === operationId ? credential.lastOperation.previousSignCounter : credential.signCounter;
 }
 
 function refusal(error: unknown): VerifyResponseResult {
@@ -90,17 +104,18 @@ export function createUafOperations(deps: UafOperationDependencies) {
     switch (input.operation) {
       case 'registration':
         // A key the user already has may not be registered twice (UAF Protocol §3.4.6.5 disallowed).
-        request = buildRegistrationRequest({ ...header, challenge, username: input.username!, policy: policyOf(metadata.keys(), [], userKeys) });
+        request = buildRegistrationRequest({ ...header, challenge, username: input.username!, policy: requestPolicyOf('registration', metadata.keys(), userKeys) });
         break;
       case 'authentication':
         if (input.username && userKeys.length === 0) {
           return { issued: false, reason: 'noCredentials', message: 'The user has no registered authenticator.', uafStatusCode: UafStatusCode.unknownKeyId };
         }
         // Step-up: only this user's keys; username-less: any known authenticator.
-        request = buildAuthenticationRequest({ ...header, challenge, policy: policyOf(metadata.keys(), userKeys), transaction: input.transaction });
+        request = buildAuthenticationRequest({ ...header, challenge, policy: requestPolicyOf('authentication', metadata.keys(), userKeys), transaction: input.transaction });
         break;
       case 'deregistration': {
-        const removed = await credentials.removeForUser(appId, { username: input.username!, ...input.deregistration });
+        // Recorded under the workflow id: a rerun answers the same keys although they are gone by then.
+        const removed = await credentials.removeForOperation(workflowId, appId, { username: input.username!, ...input.deregistration }, now);
         if (removed.length === 0) {
           return { issued: false, reason: 'noCredentials', message: 'No registered authenticator matches.', uafStatusCode: UafStatusCode.unknownKeyId };
         }
@@ -122,8 +137,9 @@ export function createUafOperations(deps: UafOperationDependencies) {
       appID: appId,
       trustedFacetIds: deps.trustedFacetIds,
       metadata,
-      // The policy the request announced: a key the user already has is refused again here.
-      policy: policyOf(metadata.keys(), [], await credentials.listForUser(username, appId)),
+      // The policy the request announced: a key the user already has is refused again here. This
+      // operation's own keys (inserted by an earlier run of this activity) were not there then.
+      policy: requestPolicyOf('registration', metadata.keys(), (await credentials.listForUser(username, appId)).filter((c) => c.createdBy !== input.workflowId)),
       now,
     });
     for (const credential of registered) {
@@ -138,6 +154,7 @@ export function createUafOperations(deps: UafOperationDependencies) {
         signCounter: credential.signCounter,
         attestationType: credential.attestationType,
         createdAt: now,
+        createdBy: input.workflowId,
       });
     }
     const authenticators = registered.map(({ aaid, keyID }) => ({ aaid, keyId: keyID }));
@@ -151,18 +168,22 @@ export function createUafOperations(deps: UafOperationDependencies) {
     const found = await Promise.all(response.assertions.map(({ aaid, keyID }) => credentials.find(aaid, keyID)));
     // Step-up: a key of another user is as unknown as no key at all.
     const stored = found.filter((c): c is Credential => c !== undefined && (!input.username || c.username === input.username));
+    const userKeys = input.username ? await credentials.listForUser(input.username, appId) : [];
     const result = verifyAuthenticationResponse({
       response,
       expectedChallenge: input.challenge,
       appID: appId,
       trustedFacetIds: deps.trustedFacetIds,
-      credentials: stored.map((c) => ({ ...c, keyID: c.keyId })),
+      credentials: stored.map((c) => ({ ...c, keyID: c.keyId, signCounter: counterBefore(c, input.workflowId) })),
       transaction: input.transaction,
+      policy: requestPolicyOf('authentication', metadata.keys(), userKeys),
       metadata,
     });
     const credential = stored.find((c) => c.aaid === result.aaid && c.keyId === result.keyID)!;
-    // Conditional write: a clone that raced the original with the same counter loses here.
-    if (!(await credentials.advanceSignCounter(credential.aaid, credential.keyId, credential.signCounter, result.newSignCounter, now))) {
+    const move = { seen: counterBefore(credential, input.workflowId), next: result.newSignCounter, operationId: input.workflowId };
+    // Conditional write: a clone that raced the original with the same counter loses here; this
+    // operation's own earlier write (a rerun) is recognised by `lastOperation`.
+    if (!(await credentials.advanceSignCounter(credential.aaid, credential.keyId, move, now))) {
       return { verified: false, code: 'counterNotIncreased', message: 'The sign counter moved concurrently.', uafStatusCode: UafStatusCode.unauthorized };
     }
     const authenticators = [{ aaid: result.aaid, keyId: result.keyID }];

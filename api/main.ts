@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
 import { loadConfigOrExit } from '../config/loadConfig.js';
 import { createDatabase } from '../store/database.js';
-import { ensureDispatchTargetIndexes } from '../store/dispatchTargets.js';
+import { ensureIndexes } from '../store/indexes.js';
 import { createDataConverter } from '../worker/dataConverter.js';
 import { createApp } from './createApp.js';
 
@@ -18,7 +18,7 @@ const client = new Client({
   dataConverter: createDataConverter(config.payloadCodecKey),
 });
 const { client: mongo, db } = createDatabase(config.mongodbUri);
-await ensureDispatchTargetIndexes(db);
+await ensureIndexes(db);
 
 const server = createApp({ client, db, config, logger }).listen(config.port);
 await once(server, 'listening');

@@ -284,7 +284,7 @@ async function createBaseline() {
       const uafResponse = await phone.client.authenticate(issued.returnUafRequest.uafRequest!);
       lap('sign');
       step = 'verifyResponse';
-      const verified = await activities.verifyResponse({ operation: 'authentication', uafResponse, challenge: issued.challenge, username: device.username });
+      const verified = await activities.verifyResponse({ workflowId, operation: 'authentication', uafResponse, challenge: issued.challenge, username: device.username });
       if (!verified.verified) throw new Error(`verifyResponse: ${verified.code}`);
       lap('verifyResponse');
       // The workflow settles the push-fatigue ledger when the operation ends.

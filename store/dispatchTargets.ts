@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { Db } from 'mongodb';
-import { createRequestIds } from './requestIds.js';
 import { isDuplicateKey, StoreError } from './storeError.js';
 
 /**
@@ -117,9 +116,3 @@ export function createDispatchTargets(db: Db) {
 }
 
 export type DispatchTargets = ReturnType<typeof createDispatchTargets>;
-
-/** Creates the indexes of the dispatch-target collections (targets and single-use request ids) at start-up. */
-export async function ensureDispatchTargetIndexes(db: Db): Promise<void> {
-  await createDispatchTargets(db).ensureIndexes();
-  await createRequestIds(db).ensureIndexes();
-}

@@ -5,7 +5,7 @@ import { createActivities } from '../activities/index.js';
 import { deriveKeys } from '../config/deriveKeys.js';
 import { loadConfigOrExit } from '../config/loadConfig.js';
 import { loadTrustedMetadataOrExit } from '../config/metadataPolicy.js';
-import { createCredentials } from '../store/credentials.js';
+import { ensureIndexes } from '../store/indexes.js';
 import { createDatabase } from '../store/database.js';
 import { createDispatchers, createFirebaseMessaging } from '../dispatch/index.js';
 import { createWorkerDataConverter } from './dataConverter.js';
@@ -39,7 +39,7 @@ try {
   const dispatchers = createDispatchers({ linkBaseUrl: config.linkBaseUrl, plugins, ...(messaging && { messaging: messaging.messaging }) });
   if (plugins.length) logger.info({ dispatchers: plugins.map((plugin) => plugin.id) }, 'dispatcher plug-ins loaded');
   logger.info({ authenticators: [...metadata.keys()] }, 'metadata statements loaded');
-  await createCredentials(db).ensureIndexes();
+  await ensureIndexes(db);
   connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,

@@ -11,8 +11,7 @@ import { createActivities } from '../../activities/index.js';
 import { createApp } from '../../api/createApp.js';
 import { deriveKeys } from '../../config/deriveKeys.js';
 import type { Config } from '../../config/loadConfig.js';
-import { createCredentials } from '../../store/credentials.js';
-import { ensureDispatchTargetIndexes } from '../../store/dispatchTargets.js';
+import { ensureIndexes } from '../../store/indexes.js';
 import { readMetadataDirectory } from '../../store/metadataDirectory.js';
 import { createDataConverter, createWorkerDataConverter } from '../../worker/dataConverter.js';
 import { freePort } from '../../scripts/services.js';
@@ -65,8 +64,7 @@ export async function startTestStack(
   const dataConverter = createDataConverter(config.payloadCodecKey);
   const client = new Client({ connection: temporal.connection, namespace: 'default', dataConverter });
   const metadata = await readMetadataDirectory(config.uaf.metadataDir);
-  await createCredentials(database.db).ensureIndexes();
-  await ensureDispatchTargetIndexes(database.db);
+  await ensureIndexes(database.db);
   const keys = deriveKeys(config.serverSecret);
 
   const makeWorker = () =>

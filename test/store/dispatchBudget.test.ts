@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { reserveDispatch } from '../../activities/sendDispatch.js';
 import { createDispatchBudget } from '../../store/dispatchBudget.js';
 import { connectTestDatabase } from '../setup/harness.js';
 
@@ -11,18 +12,33 @@ afterAll(() => database?.close());
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 22, 12, minute));
 
 it('backs off after repeated unanswered dispatches, and lets go once the window has passed', async () => {
-  const budget = createDispatchBudget(database.db, { maxPending: 5, backOffAfterUnanswered: 2, backOffSeconds: 600 });
+  const budget = createDispatchBudget(database.db);
+  const deps = { budget, dispatchLimits: { maxPending: 5, backOffAfterUnanswered: 2, backOffSeconds: 600 } };
   for (const [id, minute] of [['wf-1', 0], ['wf-2', 1]] as const) {
-    expect(await budget.reserve(id, 'user-a', at(minute))).toEqual({ allowed: true });
-    await budget.settle(id, 'user-a', false, at(minute + 1));
+    expect(await reserveDispatch(deps, id, 'user-a', at(minute))).toEqual({ allowed: true });
+    await budget.savePendingClosed('user-a', id, false, at(minute + 1));
   }
-  expect(await budget.reserve('wf-3', 'user-a', at(3))).toEqual({ allowed: false, reason: 'dispatchBackOff', retryAfterSeconds: 8 * 60 });
+  expect(await reserveDispatch(deps, 'wf-3', 'user-a', at(3))).toEqual({ allowed: false, reason: 'dispatchBackOff', retryAfterSeconds: 8 * 60 });
   // Another user is not affected; an answered dispatch does not count.
-  expect(await budget.reserve('wf-4', 'user-b', at(3))).toEqual({ allowed: true });
+  expect(await reserveDispatch(deps, 'wf-4', 'user-b', at(3))).toEqual({ allowed: true });
   // wf-1's unanswered mark (minute 1) has left the window at minute 12: one remains, below the limit.
-  expect(await budget.reserve('wf-5', 'user-a', at(12))).toEqual({ allowed: true });
+  expect(await reserveDispatch(deps, 'wf-5', 'user-a', at(12))).toEqual({ allowed: true });
   // Reserving again for the same workflow (a retried activity) is not a second dispatch.
-  expect(await budget.reserve('wf-5', 'user-a', at(12))).toEqual({ allowed: true });
-  const stored = await database.db.collection('dispatchBudget').findOne({ _id: 'user-a' as never });
-  expect(Object.keys(stored!.pending)).toEqual(['wf-5']);
+  expect(await reserveDispatch(deps, 'wf-5', 'user-a', at(12))).toEqual({ allowed: true });
+  expect(await budget.load('user-a')).toEqual({ pending: { 'wf-5': at(12).getTime() }, unanswered: [at(2).getTime()] });
+});
+
+it('drops a pending entry whose settle was lost once it leaves the window, and keeps the others', async () => {
+  const budget = createDispatchBudget(database.db);
+  await budget.savePending('user-c', 'wf-old', at(0), { stalePending: [], unanswered: [] });
+  await budget.savePending('user-c', 'wf-new', at(20), { stalePending: ['wf-old'], unanswered: [] });
+  expect(await budget.load('user-c')).toEqual({ pending: { 'wf-new': at(20).getTime() }, unanswered: [] });
+});
+
+it('a settle run twice records one unanswered dispatch', async () => {
+  const budget = createDispatchBudget(database.db);
+  await budget.savePending('user-d', 'wf-1', at(0), { stalePending: [], unanswered: [] });
+  await budget.savePendingClosed('user-d', 'wf-1', false, at(1));
+  await budget.savePendingClosed('user-d', 'wf-1', false, at(2));
+  expect(await budget.load('user-d')).toEqual({ pending: {}, unanswered: [at(1).getTime()] });
 });

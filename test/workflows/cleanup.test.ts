@@ -24,7 +24,7 @@ it('the cleanup workflow removes index rows past their retention and keeps the r
   await requestIds.recordFirstUse('target', 'fresh-request', new Date(now));
 
   const removed = await stack.client.workflow.execute('cleanup', { taskQueue: stack.config.temporal.taskQueue, workflowId: uniqueName('cleanup') });
-  expect(removed).toEqual({ tokens: 1, sessions: 1, requestIds: 1 });
+  expect(removed).toEqual({ tokens: 1, sessions: 1, requestIds: 1, dispatches: 0, deregistrations: 0 });
   expect(await tokens.find('fresh-token')).toEqual({ workflowId: 'wf-2', operation: 'authentication' });
   expect(await tokens.find('old-token')).toBeUndefined();
   expect(await sessions.find('fresh-session')).toBe('wf-2');

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { backOffRetryAfterSeconds, decideDispatch, emptyLedger, ledgerWithinWindow } from '../../../limits/pushFatigue.js';
+
+const limits = { maxPending: 2, backOffAfterUnanswered: 2, backOffSeconds: 600 };
+const minute = 60_000;
+const t0 = Date.UTC(2026, 10, 22, 12, 0);
+
+describe('decideDispatch', () => {
+  it('allows the first dispatch of a user, with nothing to prune', () => {
+    expect(decideDispatch(emptyLedger, 'wf-1', limits, t0)).toEqual({ allowed: true, alreadyReserved: false, stalePending: [], recentUnanswered: [] });
+  });
+
+  it('allows a workflow that reserved already without a second entry, even at the limit', () => {
+    const ledger = { pending: { 'wf-1': t0, 'wf-2': t0 }, unanswered: [] };
+    expect(decideDispatch(ledger, 'wf-1', limits, t0 + minute)).toEqual({ allowed: true, alreadyReserved: true });
+  });
+
+  it('refuses when too many operations wait for the phone, retry after 30 s', () => {
+    const ledger = { pending: { 'wf-1': t0, 'wf-2': t0 }, unanswered: [] };
+    expect(decideDispatch(ledger, 'wf-3', limits, t0 + minute)).toEqual({ allowed: false, reason: 'tooManyPendingDispatches', retryAfterSeconds: 30 });
+  });
+
+  it('backs off after unanswered dispatches until the oldest leaves the window', () => {
+    const ledger = { pending: {}, unanswered: [t0, t0 + 2 * minute] };
+    expect(decideDispatch(ledger, 'wf-3', limits, t0 + 3 * minute)).toEqual({ allowed: false, reason: 'dispatchBackOff', retryAfterSeconds: 7 * 60 });
+    // At minute 10 the first mark has left the window: allowed, and the old mark is dropped.
+    expect(decideDispatch(ledger, 'wf-3', limits, t0 + 10 * minute + 1)).toEqual({
+      allowed: true,
+      alreadyReserved: false,
+      stalePending: [],
+      recentUnanswered: [t0 + 2 * minute],
+    });
+  });
+
+  it('a pending entry older than the window (its settle was lost) no longer blocks and is pruned', () => {
+    const ledger = { pending: { 'wf-lost': t0, 'wf-open': t0 + 9 * minute }, unanswered: [] };
+    expect(decideDispatch(ledger, 'wf-3', limits, t0 + 11 * minute)).toEqual({
+      allowed: true,
+      alreadyReserved: false,
+      stalePending: ['wf-lost'],
+      recentUnanswered: [],
+    });
+  });
+});
+
+describe('window and Retry-After', () => {
+  it('keeps entries at the window edge and drops older ones', () => {
+    const now = t0 + 10 * minute;
+    expect(ledgerWithinWindow({ pending: { a: t0, b: t0 - 1 }, unanswered: [t0, t0 - 1] }, limits, now)).toEqual({ pending: { a: t0 }, unanswered: [t0] });
+  });
+
+  it('never answers a Retry-After below one second', () => {
+    expect(backOffRetryAfterSeconds([t0], limits, t0 + 10 * minute)).toBe(1);
+    expect(backOffRetryAfterSeconds([t0 + minute, t0], limits, t0 + minute)).toBe(9 * 60);
+  });
+});
