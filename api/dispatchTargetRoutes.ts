@@ -1,15 +1,17 @@
 import express, { Router, type RequestHandler } from 'express';
-import { compactVerify, errors, importJWK, type JWK } from 'jose';
 import type { Db } from 'mongodb';
 import { z } from 'zod';
 import type { Config } from '../config/loadConfig.js';
 import type { ServerKeys } from '../config/deriveKeys.js';
-import { createDispatchTargets, type DispatchTargetChanges, type DispatchTargetRecord } from '../store/dispatchTargets.js';
+import { verifyDeviceToken } from '../deviceAuth/deviceToken.js';
+import { checkImportable, publicJwkSchema, type KeyRole } from '../deviceAuth/publicJwk.js';
+import { acceptSignedChange } from '../deviceAuth/signedChange.js';
+import { dispatcherId, pushTarget, targetName } from '../deviceAuth/targetFields.js';
+import { createDispatchTargets, type DispatchTargetRecord } from '../store/dispatchTargets.js';
 import { createRequestIds } from '../store/requestIds.js';
 import { StoreError } from '../store/storeError.js';
 import { ApiError } from './apiError.js';
 import { bearerTokenOf } from './bearerToken.js';
-import { verifyDeviceToken } from './verifyDeviceToken.js';
 import { consumes, produces, resource } from './contentNegotiation.js';
 import { requireRelyingParty } from './relyingParty.js';
 import { jsonObject, parseBody } from './schemas.js';
@@ -28,62 +30,10 @@ export interface DispatchTargetRoutesDependencies {
 
 const collectionPath = '/nevisfido/token/dispatch/targets';
 const itemPath = `${collectionPath}/:id`;
-/** How far `creationTimeInEpochMillis` of a signed change may lie from the server's clock, either way. */
-export const changeRequestWindowMillis = 5 * 60_000;
 
-// ---- Body schemas -----------------------------------------------------------------------------
+// ---- Body schemas (the key and change rules are deviceAuth/'s) ---------------------------------
 
-const targetName = z.string().trim().min(1).max(256);
-const dispatcherId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a dispatcher id such as firebase-cloud-messaging');
-const pushTarget = z.string().min(1).max(4096);
-
-const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be base64url');
-const octets = (min: number, max = min) =>
-  base64url.refine((value) => {
-    const length = Buffer.from(value, 'base64url').length;
-    return length >= min && length <= max;
-  }, min === max ? `must encode ${min} bytes` : `must encode ${min} to ${max} bytes`);
-
-/** JWK members that only a private (or symmetric) key has. */
-const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
-
-type KeyRole = 'encryption' | 'signature';
-/** Algorithms a key may name (its `alg`), by role and key type; the JWE side matches dispatch/encryptNmaData.ts. */
-const keyAlgorithms: Record<KeyRole, { EC: readonly string[]; RSA: readonly string[] }> = {
-  encryption: { EC: ['ECDH-ES+A256KW'], RSA: ['RSA-OAEP-256'] },
-  signature: { EC: ['ES256'], RSA: ['PS256', 'RS256'] },
-};
-const keyUse: Record<KeyRole, string> = { encryption: 'enc', signature: 'sig' };
-
-/** A public EC P-256 or RSA (≥ 2048-bit) JWK, as an object or its JSON string; unknown members are dropped. */
-const publicJwk = (role: KeyRole) => {
-  const common = {
-    alg: z.string().optional(),
-    use: z.literal(keyUse[role], `must be ${keyUse[role]}`).optional(),
-    kid: z.string().max(256).optional(),
-  };
-  return jsonObject(
-    z
-      .record(z.string(), z.unknown())
-      .superRefine((jwk, ctx) => {
-        const present = privateMembers.filter((member) => member in jwk);
-        if (present.length > 0) ctx.addIssue({ code: 'custom', message: `must be a public key; it has the private member ${present.join(', ')}` });
-      })
-      .pipe(
-        z.discriminatedUnion('kty', [
-          z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: octets(32), y: octets(32), ...common }),
-          z.object({ kty: z.literal('RSA'), n: octets(256, 1024), e: octets(1, 8), ...common }),
-        ]),
-      )
-      .superRefine((jwk, ctx) => {
-        const allowed = keyAlgorithms[role][jwk.kty];
-        if (jwk.alg !== undefined && !allowed.includes(jwk.alg)) {
-          ctx.addIssue({ code: 'custom', path: ['alg'], message: `is ${jwk.alg}; expected ${allowed.join(' or ')}` });
-        }
-      }),
-  );
-};
-type PublicJwk = z.output<ReturnType<typeof publicJwk>>;
+const publicJwk = (role: KeyRole) => jsonObject(publicJwkSchema(role));
 
 const createTargetSchema = z.object({
   name: targetName,
@@ -98,65 +48,14 @@ const createTargetSchema = z.object({
 
 const usernameQuerySchema = z.object({ username: z.string().trim().min(1).max(256) });
 
-/** The claims of a signed change (nevisfido-api.md §4.1.3): replay protection plus at least one change. */
-const changeClaimsSchema = z
-  .object({
-    dispatchTargetId: z.string().min(1).max(128),
-    requestId: z.string().min(1).max(64),
-    creationTimeInEpochMillis: z.number().int().nonnegative(),
-    name: targetName.optional(),
-    target: pushTarget.optional(),
-    dispatcher: dispatcherId.optional(),
-  })
-  .refine((claims) => claims.name !== undefined || claims.target !== undefined || claims.dispatcher !== undefined, {
-    message: 'must change at least one of name, target, dispatcher',
-  });
-
 /** Without a given dispatcher: push where there is a push token, else a QR code. */
 const defaultDispatcher = (target: string | undefined) => (target === undefined ? 'png-qr-code' : 'firebase-cloud-messaging');
-
-// ---- Verifiers ------------------------------------------------------------------------------
-
-/** Proves the key can really be used (a point on the curve, a sane modulus) before it is stored. */
-async function checkImportable(jwk: PublicJwk, role: KeyRole, field: string): Promise<void> {
-  const alg = jwk.alg ?? keyAlgorithms[role][jwk.kty][0]!;
-  try {
-    await importJWK(jwk, alg);
-  } catch (cause) {
-    throw new ApiError('invalidRequest', `${field}: is not a usable ${jwk.kty} public key for ${alg}.`, undefined, { cause });
-  }
-}
 
 function unauthorizedBearer(what: string): ApiError {
   return new ApiError('unauthorized', `This endpoint needs ${what}: Authorization: Bearer <token>.`);
 }
 
-/** Verifies the compact JWS with the target's signature key; returns the payload bytes. */
-async function verifyChangeSignature(jws: string, signatureKey: JWK & { kty?: string }): Promise<Uint8Array> {
-  const byType = keyAlgorithms.signature[signatureKey.kty === 'RSA' ? 'RSA' : 'EC'];
-  const algorithms = signatureKey.alg !== undefined ? [signatureKey.alg] : [...byType];
-  try {
-    const { payload } = await compactVerify(jws, (header) => importJWK(signatureKey, header.alg), { algorithms });
-    return payload;
-  } catch (error) {
-    if (error instanceof errors.JWSInvalid) throw new ApiError('malformedJws', 'The body is not a valid compact JWS.', undefined, { cause: error });
-    throw new ApiError('requestSignatureInvalid', `The JWS is not signed by this dispatch target's signatureKey with ${algorithms.join(' or ')}.`, undefined, { cause: error });
-  }
-}
-
-function parseChangeClaims(payload: Uint8Array): z.output<typeof changeClaimsSchema> {
-  let claims: unknown;
-  try {
-    claims = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
-  } catch (cause) {
-    throw new ApiError('malformedJws', 'The JWS payload is not a JSON object.', undefined, { cause });
-  }
-  return parseBody(changeClaimsSchema, claims);
-}
-
 // ---- Router ---------------------------------------------------------------------------------
-
-const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/;
 
 /** The public view of a target: never its keys or push token. */
 const publicView = (t: DispatchTargetRecord) => ({
@@ -272,32 +171,13 @@ export function createDispatchTargetRouter({ db, config, keys, now = () => new D
       async (req, res) => {
         const id = String(req.params.id);
         const jws = typeof req.body === 'string' ? req.body.trim() : '';
-        if (!compactJws.test(jws)) throw new ApiError('malformedJws', 'The body must be a compact JWS (header.payload.signature).');
-        const target = await findTarget(id);
-        if (target.signatureKey === undefined) {
-          throw new ApiError('signatureKeyMissing', 'This dispatch target has no signatureKey, so no signed change can be verified.');
-        }
-        const claims = parseChangeClaims(await verifyChangeSignature(jws, target.signatureKey));
-        // A JWS for another target (which shares the key) does not authorize this one.
-        if (claims.dispatchTargetId !== id) {
-          throw new ApiError('dispatchTargetIdMismatch', 'dispatchTargetId of the JWS names another dispatch target than the path.');
-        }
         const at = now();
-        const skew = claims.creationTimeInEpochMillis - at.getTime();
-        if (Math.abs(skew) > changeRequestWindowMillis) {
-          throw new ApiError(
-            'requestTimeOutOfWindow',
-            `creationTimeInEpochMillis is ${Math.round(skew / 1000)} s from the server time; at most ${changeRequestWindowMillis / 1000} s is accepted.`,
-          );
-        }
-        if (!(await requestIds.recordFirstUse(id, claims.requestId, at))) {
-          throw new ApiError('requestIdReplayed', 'This requestId was used before; sign each change with a new one.');
-        }
-        const changes: DispatchTargetChanges = {
-          ...(claims.name !== undefined && { name: claims.name }),
-          ...(claims.target !== undefined && { target: claims.target }),
-          ...(claims.dispatcher !== undefined && { dispatcher: claims.dispatcher }),
-        };
+        const changes = await acceptSignedChange(jws, {
+          dispatchTargetId: id,
+          loadSignatureKey: async () => (await findTarget(id)).signatureKey,
+          now: at,
+          recordFirstUse: (targetId, requestId, usedAt) => requestIds.recordFirstUse(targetId, requestId, usedAt),
+        });
         if (!(await saving(() => targets.update(id, changes, at)))) {
           throw new ApiError('dispatchTargetNotFound', 'There is no dispatch target with this id.');
         }

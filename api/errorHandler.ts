@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { ApiError } from './apiError.js';
+import { CodedRefusal } from '../contract/errors.js';
+import { ApiError, apiErrorOf } from './apiError.js';
 
 /** body-parser signals its refusals through `type` (and `status`) on the error. */
 function fromBodyParser(error: { type?: unknown }): ApiError | undefined {
@@ -30,7 +31,9 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   const apiError =
     error instanceof ApiError
       ? error
-      : (fromBodyParser(error) ?? new ApiError('internalError', 'The server failed to handle the request.'));
+      : error instanceof CodedRefusal
+        ? apiErrorOf(error.code, error.message, { cause: error })
+        : (fromBodyParser(error) ?? new ApiError('internalError', 'The server failed to handle the request.'));
   if (apiError.code === 'internalError') req.log?.error({ err: error }, 'unhandled error');
   if (res.headersSent) return;
   if (apiError.retryAfterSeconds !== undefined) res.set('Retry-After', String(Math.max(1, apiError.retryAfterSeconds)));

@@ -101,3 +101,18 @@ export interface RefusalDetails {
   /** For 429: when to try again (the `Retry-After` header). */
   retryAfterSeconds?: number;
 }
+
+/**
+ * A refusal coded by this table, thrown by a module below the API (device authentication, …) that
+ * must not know HTTP; the API answers it with the statuses of `errorCodes`.
+ */
+export class CodedRefusal extends Error {
+  override name = 'CodedRefusal';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

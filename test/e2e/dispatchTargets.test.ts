@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CompactSign, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeviceToken } from '../../activities/deviceToken.js';
+import { createDeviceToken } from '../../deviceAuth/deviceToken.js';
 import { deriveKeys } from '../../config/deriveKeys.js';
 import { createAuthenticator, createPhone, createPhoneKeys, testAuthenticatorProfile, type PhoneKeys } from '../../device/index.js';
 import { createDispatchTargets } from '../../store/dispatchTargets.js';
