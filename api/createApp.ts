@@ -11,7 +11,6 @@ import { jsonBody } from './jsonBody.js';
 import { createOperations } from './operations.js';
 import { createSessions, createTokens } from '../store/tokens.js';
 import { createCodecRouter } from './codecRouter.js';
-import { requireRelyingParty } from './relyingParty.js';
 import { AesGcmPayloadCodec } from '../worker/payloadCodec.js';
 import { createUafRouter } from './uafRoutes.js';
 import { createTokenRouter } from './tokenRoutes.js';
@@ -24,9 +23,6 @@ export interface AppDependencies {
   config: Config;
   logger: Logger;
 }
-
-/** The development Temporal UI (npm start); a production UI calls with an operator's key. */
-const temporalUiOrigins = ['http://localhost:8233', 'http://127.0.0.1:8233'];
 
 /** Builds the Express app over injected dependencies; `api/main.ts` only listens. */
 export function createApp({ client, db, config, logger }: AppDependencies): Express {
@@ -50,14 +46,19 @@ export function createApp({ client, db, config, logger }: AppDependencies): Expr
       autoLogging: { ignore: (req) => req.url === '/healthz' },
     }),
   );
-  // Before the JSON parser: codec batches may exceed the API's 64 KiB body limit.
-  app.use(
-    createCodecRouter({
-      codec: new AesGcmPayloadCodec(config.payloadCodecKey),
-      authorize: requireRelyingParty(config.rpApiKeys),
-      allowedOrigins: temporalUiOrigins,
-    }),
-  );
+  // Before the JSON parser: codec batches may exceed the API's 64 KiB body limit. Off unless
+  // CODEC_API_KEYS names operator keys; decode only (docs/api.md "Codec").
+  if (config.codec.apiKeys.length) {
+    app.use(
+      createCodecRouter({
+        codec: new AesGcmPayloadCodec(config.payloadCodecKey),
+        actions: ['decode'],
+        operatorKeys: config.codec.apiKeys,
+        allowedOrigins: config.codec.corsOrigins,
+        audit: (event) => logger.info({ audit: 'codec', ...event }, 'codec call'),
+      }),
+    );
+  }
   app.use(jsonBody);
 
   app.use(createHealthRouter({ client, db, taskQueue: config.temporal.taskQueue }));

@@ -62,6 +62,8 @@ export function createWebhook({ url, id = 'webhook', headers = {}, fetch: fetchI
             method: 'POST',
             headers: { ...headers, 'content-type': 'application/json' },
             body: JSON.stringify(body),
+            // A redirect would send the token (and the configured headers) to a host nobody chose.
+            redirect: 'error',
             signal: AbortSignal.timeout(timeoutMs),
           });
           await response.body?.cancel();

@@ -3,6 +3,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Logger } from 'pino';
 import { createDevices, type DeliveredMessage } from './createDevices.js';
 import { buildFcmError, fcmErrorMessages, unauthenticatedBody, type FcmErrorResponse } from './fcmError.js';
+import { isLoopbackOrigin, loopbackHostOnly } from './loopbackHostOnly.js';
 
 // A stand-in for FCM on loopback, for development, tests, the demo and the benchmark.
 //
@@ -23,6 +24,8 @@ export type Fault = { readonly fault: 'unregistered' } | { readonly fault: 'serv
 
 export interface FcmEmulatorOptions {
   readonly logger: Logger;
+  /** Host names besides loopback it answers (e.g. its compose service name); see loopbackHostOnly. */
+  readonly allowedHosts?: readonly string[];
 }
 
 export interface FcmEmulator {
@@ -93,7 +96,7 @@ function refuse(res: Response, status: number, error: string, message: string): 
   res.status(status).json({ error, message });
 }
 
-export function createFcmEmulator({ logger }: FcmEmulatorOptions): FcmEmulator {
+export function createFcmEmulator({ logger, allowedHosts = [] }: FcmEmulatorOptions): FcmEmulator {
   const devices = createDevices();
   const faults = new Map<string, Fault>();
   /** Sends held by a `hang` fault, by token. */
@@ -114,11 +117,16 @@ export function createFcmEmulator({ logger }: FcmEmulatorOptions): FcmEmulator {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(loopbackHostOnly(allowedHosts));
   app.use(express.json({ limit: '64kb' }));
 
-  // The simulated phone may run on a browser page of another origin.
+  // The simulated phone may run on a browser page of another origin, on this machine only (the
+  // demo's page): a loopback origin is echoed, never `*`, so no other site reads a device's messages.
   app.use('/emulator', (req: Request, res: Response, next: NextFunction) => {
-    res.set({ 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, POST, PUT, DELETE', 'access-control-allow-headers': 'content-type' });
+    const origin = req.get('origin');
+    if (origin && isLoopbackOrigin(origin)) {
+      res.set({ 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-allow-methods': 'GET, POST, PUT, DELETE', 'access-control-allow-headers': 'content-type' });
+    }
     if (req.method === 'OPTIONS') res.status(204).end();
     else next();
   });
