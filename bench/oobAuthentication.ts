@@ -19,7 +19,6 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { createActivities } from '../activities/index.js';
 import { deriveKeys } from '../config/deriveKeys.js';
 import {
   createAuthenticator,
@@ -38,10 +37,10 @@ import {
   type PushMessage,
   type PushReceiver,
 } from '../device/index.js';
-import { createDispatchers, createFirebaseMessaging } from '../dispatch/index.js';
 import { projectRoot } from '../scripts/services.js';
 import { createDatabase } from '../store/database.js';
 import { readMetadataDirectory } from '../store/metadataDirectory.js';
+import { createWorkerDependencies } from '../worker/createWorkerDependencies.js';
 import { newSessionId, newToken, tokenHashOf, workflowIdOf } from '../store/sessionKeys.js';
 import { startBenchStack, type BenchStack, type TemporalDb } from './benchStack.js';
 import { summarize, type LatencySummary } from './latencyStats.js';
@@ -230,16 +229,9 @@ type BaselineStep = 'sendDispatch' | 'pushWait' | 'issueRequest' | 'sign' | 'ver
 async function createBaseline() {
   const config = stack.config;
   const { client: mongo, db } = createDatabase(config.mongodbUri);
-  const messaging = createFirebaseMessaging({ emulatorHost: config.fcmEmulatorHost! });
-  const keys = deriveKeys(config.serverSecret);
-  const activities = createActivities({
-    db,
-    metadata: await readMetadataDirectory(config.uaf.metadataDir),
-    uaf: config.uaf,
-    keys,
-    dispatchers: createDispatchers({ linkBaseUrl: config.linkBaseUrl, messaging: messaging.messaging }),
-    publicUrl: config.publicUrl,
-  });
+  // The worker's own wiring, in this process: the same activities over the same FerretDB and FCM emulator.
+  const dependencies = await createWorkerDependencies({ config, db, metadata: await readMetadataDirectory(config.uaf.metadataDir) });
+  const { activities, keys } = dependencies;
   // The phone's facet list, read once: the baseline makes no HTTP call to the api.
   const facets = await (await fetch(config.uaf.appId)).text();
   const facetsFetch = (async () => new Response(facets, { headers: { 'content-type': 'application/fido.trusted-apps+json' } })) as typeof fetch;
@@ -303,7 +295,7 @@ async function createBaseline() {
   return {
     flow,
     async close() {
-      await messaging.close();
+      await dependencies.close();
       await mongo.close();
     },
   };

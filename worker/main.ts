@@ -1,15 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { pino } from 'pino';
-import { createActivities } from '../activities/index.js';
-import { deriveKeys } from '../config/deriveKeys.js';
 import { loadConfigOrExit } from '../config/loadConfig.js';
 import { loadTrustedMetadataOrExit } from '../config/metadataPolicy.js';
-import { ensureIndexes } from '../store/indexes.js';
 import { createDatabase } from '../store/database.js';
-import { createDispatchers, createFirebaseMessaging } from '../dispatch/index.js';
 import { createWorkerDataConverter } from './dataConverter.js';
-import { loadDispatcherPlugins } from './loadDispatcherPlugins.js';
+import { createWorkerDependencies, type WorkerDependencies } from './createWorkerDependencies.js';
 import { ensureCleanupSchedule } from './ensureCleanupSchedule.js';
 import { createWorkerLogger } from './workerLogger.js';
 import { workflowSource } from './workflowSource.js';
@@ -26,20 +22,12 @@ Runtime.install({
 });
 
 const { client: mongo, db } = createDatabase(config.mongodbUri);
-// FCM through firebase-admin: to the emulator when FCM_EMULATOR_HOST is set, else real FCM with
-// GOOGLE_APPLICATION_CREDENTIALS; without either, the push dispatcher is simply not offered.
-const messaging = config.fcmEmulatorHost
-  ? createFirebaseMessaging({ emulatorHost: config.fcmEmulatorHost })
-  : config.googleApplicationCredentials
-    ? createFirebaseMessaging({ serviceAccountPath: config.googleApplicationCredentials })
-    : undefined;
+let dependencies: WorkerDependencies | undefined;
 let connection: NativeConnection | undefined;
 try {
-  const plugins = await loadDispatcherPlugins(config.dispatchPlugins, { linkBaseUrl: config.linkBaseUrl, publicUrl: config.publicUrl });
-  const dispatchers = createDispatchers({ linkBaseUrl: config.linkBaseUrl, plugins, ...(messaging && { messaging: messaging.messaging }) });
-  if (plugins.length) logger.info({ dispatchers: plugins.map((plugin) => plugin.id) }, 'dispatcher plug-ins loaded');
+  dependencies = await createWorkerDependencies({ config, db, metadata });
+  if (dependencies.pluginIds.length) logger.info({ dispatchers: dependencies.pluginIds }, 'dispatcher plug-ins loaded');
   logger.info({ authenticators: [...metadata.keys()] }, 'metadata statements loaded');
-  await ensureIndexes(db);
   connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,
@@ -47,15 +35,7 @@ try {
     taskQueue: config.temporal.taskQueue,
     ...(await workflowSource()),
     dataConverter: createWorkerDataConverter(config.payloadCodecKey),
-    activities: createActivities({
-      db,
-      metadata,
-      uaf: config.uaf,
-      keys: deriveKeys(config.serverSecret),
-      dispatchers,
-      publicUrl: config.publicUrl,
-      dispatchLimits: config.dispatchLimits,
-    }),
+    activities: dependencies.activities,
   });
   // The schedule that expires index rows (FerretDB has no TTL index); a failure here is logged,
   // not fatal: flows do not depend on it.
@@ -72,6 +52,6 @@ try {
   process.exitCode = 1;
 } finally {
   await connection?.close();
-  await messaging?.close();
+  await dependencies?.close();
   await mongo.close();
 }

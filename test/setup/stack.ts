@@ -1,21 +1,20 @@
 /**
  * Outband as a test runs it: a real worker (full activities, shipped metadata) and the real API
  * app on a random port, both on the shared Temporal dev server and a database of their own, with
- * the payload codec on. `close()` stops all of it.
+ * the payload codec on. Its parts start in order on one `ServiceStack` (scripts/services.ts): if
+ * one fails, the ones already started are stopped; `close()` stops all of it, last started first.
  */
+import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { Client } from '@temporalio/client';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { pino } from 'pino';
-import { createActivities } from '../../activities/index.js';
 import { createApp } from '../../api/createApp.js';
-import { deriveKeys } from '../../config/deriveKeys.js';
 import type { Config } from '../../config/loadConfig.js';
-import { ensureIndexes } from '../../store/indexes.js';
 import { readMetadataDirectory } from '../../store/metadataDirectory.js';
 import { createDataConverter, createWorkerDataConverter } from '../../worker/dataConverter.js';
-import { freePort } from '../../scripts/services.js';
-import { createDispatchers, createFirebaseMessaging } from '../../dispatch/index.js';
+import { freePort, ServiceStack } from '../../scripts/services.js';
+import { createWorkerDependencies } from '../../worker/createWorkerDependencies.js';
 import { createFcmEmulator, type FcmEmulator } from '../../emulators/fcm/createFcmEmulator.js';
 import { connectTemporal, connectTestDatabase, uniqueName, type TemporalHarness } from './harness.js';
 import { testConfig } from './testConfig.js';
@@ -42,13 +41,16 @@ export async function startTestStack(
   env: Record<string, string> = {},
   mongoServer?: string,
 ): Promise<TestStack> {
-  const temporal = await connectTemporal();
-  const database = await connectTestDatabase(mongoServer);
+  const parts = new ServiceStack();
+  const temporal = await parts.startPart('temporal connections', connectTemporal, (harness) => harness.close());
+  const database = await parts.startPart('database', () => connectTestDatabase(mongoServer), (db) => db.close());
   const taskQueue = uniqueName('stack');
   // The FCM emulator in this process: firebase-admin reaches it as it would reach FCM.
   const fcmEmulator = createFcmEmulator({ logger: pino({ level: 'silent' }) });
-  const fcmServer: Server = fcmEmulator.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => fcmServer.once('listening', resolve));
+  const fcmServer = await parts.startPart('fcm emulator', () => listen(fcmEmulator.app, 0), (server) => {
+    fcmEmulator.reset();
+    return closeServer(server);
+  });
   const fcmHost = `127.0.0.1:${(fcmServer.address() as { port: number }).port}`;
   // PUBLIC_URL is where the API really listens: the phone fetches the facets from the AppID URL.
   const port = await freePort();
@@ -59,13 +61,15 @@ export async function startTestStack(
     FCM_EMULATOR_HOST: fcmHost,
     ...env,
   });
-  const messaging = createFirebaseMessaging({ emulatorHost: config.fcmEmulatorHost! });
-  const dispatchers = createDispatchers({ linkBaseUrl: config.linkBaseUrl, messaging: messaging.messaging, fcmTimeoutMs: 2_000 });
   const dataConverter = createDataConverter(config.payloadCodecKey);
   const client = new Client({ connection: temporal.connection, namespace: 'default', dataConverter });
-  const metadata = await readMetadataDirectory(config.uaf.metadataDir);
-  await ensureIndexes(database.db);
-  const keys = deriveKeys(config.serverSecret);
+  const metadata = await parts.run(() => readMetadataDirectory(config.uaf.metadataDir));
+  // The worker's own wiring (FCM to the emulator of FCM_EMULATOR_HOST), with a short FCM bound.
+  const dependencies = await parts.startPart(
+    'worker dependencies',
+    () => createWorkerDependencies({ config, db: database.db, metadata, fcmTimeoutMs: 2_000 }),
+    (built) => built.close(),
+  );
 
   const makeWorker = () =>
     Worker.create({
@@ -73,22 +77,18 @@ export async function startTestStack(
       taskQueue,
       workflowBundle: bundle,
       dataConverter: createWorkerDataConverter(config.payloadCodecKey),
-      activities: createActivities({
-        db: database.db,
-        metadata,
-        uaf: config.uaf,
-        keys,
-        dispatchers,
-        publicUrl: config.publicUrl,
-        dispatchLimits: config.dispatchLimits,
-      }),
+      activities: dependencies.activities,
     });
-  let worker = await makeWorker();
+  let worker = await parts.run(makeWorker);
   let running = worker.run();
+  const stopWorker = async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+  };
+  await parts.add({ name: 'worker', stop: stopWorker });
 
   const app = createApp({ client, db: database.db, config, logger: pino({ level: 'silent' }) });
-  const server: Server = app.listen(port, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
+  await parts.startPart('api', () => listen(app, port), closeServer);
   const url = config.publicUrl;
 
   const stack: TestStack = {
@@ -101,25 +101,28 @@ export async function startTestStack(
     get worker() {
       return worker;
     },
-    async stopWorker() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-    },
+    stopWorker,
     async startWorker() {
       worker = await makeWorker();
       running = worker.run();
     },
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await stack.stopWorker();
-      fcmEmulator.reset();
-      fcmServer.closeAllConnections();
-      await new Promise((resolve) => fcmServer.close(resolve));
-      await messaging.close();
-      await database.close();
-      await temporal.close();
-    },
+    // Last started first: the API, the worker, the worker's dependencies, the FCM emulator, the
+    // database, the Temporal connections.
+    close: () => parts.stop(),
   };
   return stack;
+}
+
+/** Listens on 127.0.0.1 (`port` 0: any free port). */
+async function listen(app: { listen(port: number, host: string): Server }, port: number): Promise<Server> {
+  const server = app.listen(port, '127.0.0.1');
+  await once(server, 'listening');
+  return server;
+}
+
+/** Closes a server at once, dropping its keep-alive connections. */
+async function closeServer(server: Server): Promise<void> {
+  const closed = new Promise((resolve) => server.close(resolve));
+  server.closeAllConnections();
+  await closed;
 }

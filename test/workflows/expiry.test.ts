@@ -2,10 +2,8 @@ import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
-import { deriveKeys } from '../../config/deriveKeys.js';
-import { createDispatchers } from '../../dispatch/index.js';
 import { readMetadataDirectory } from '../../store/metadataDirectory.js';
+import { createWorkerDependencies } from '../../worker/createWorkerDependencies.js';
 import { createDataConverter } from '../../worker/dataConverter.js';
 import { dispatchUpdate, issueRequestUpdate, statusQuery } from '../../workflows/messages.js';
 import type { OperationState } from '../../contract/operation.js';
@@ -33,14 +31,8 @@ async function createExpiryWorker() {
     taskQueue,
     workflowBundle: await bundleWorkflows(),
     dataConverter,
-    activities: createActivities({
-      db: database.db,
-      metadata: await readMetadataDirectory(config.uaf.metadataDir),
-      uaf: config.uaf,
-      keys: deriveKeys(config.serverSecret),
-      dispatchers: createDispatchers({ linkBaseUrl: config.linkBaseUrl }),
-      publicUrl: config.publicUrl,
-    }),
+    // testConfig() names no FCM: no firebase-admin app is opened, so there is nothing to close.
+    activities: (await createWorkerDependencies({ config, db: database.db, metadata: await readMetadataDirectory(config.uaf.metadataDir) })).activities,
   });
   return { client, worker, taskQueue };
 }
