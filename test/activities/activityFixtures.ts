@@ -64,10 +64,19 @@ export class AnswerLost extends Error {
 }
 
 /**
- * `db` whose `collection.method` performs its `nth` call and then throws: the write is in the
- * database, its answer is lost, as when the process dies right after it.
+ * `db` whose `collection.method` performs its `nth` call and then throws (or runs `afterWrite`,
+ * e.g. a SIGKILL of the process): the write is in the database, its answer is lost, as when the
+ * process dies right after it.
  */
-export function losingAnswerOf(db: Db, collection: string, method: string, nth = 1): Db {
+export function losingAnswerOf(
+  db: Db,
+  collection: string,
+  method: string,
+  nth = 1,
+  afterWrite: () => never = () => {
+    throw new AnswerLost(`${collection}.${method} #${nth} was written; its answer is lost`);
+  },
+): Db {
   let calls = 0;
   return new Proxy(db, {
     get(target, property, receiver) {
@@ -81,7 +90,7 @@ export function losingAnswerOf(db: Db, collection: string, method: string, nth =
             if (innerProperty !== method || typeof value !== 'function') return typeof value === 'function' ? value.bind(inner) : value;
             return async (...args: unknown[]) => {
               const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(inner, args);
-              if (++calls === nth) throw new AnswerLost(`${collection}.${method} #${nth} was written; its answer is lost`);
+              if (++calls === nth) afterWrite();
               return result;
             };
           },

@@ -3,6 +3,8 @@
 // runs an activity on a "subject" database twice (or once losing the answer of a write that
 // happened, then again) and compares outcome and database state with one run on a "reference"
 // database fed the same input. Real FerretDB; the simulated phone signs real UAF messages.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
 import type { Db } from 'mongodb';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,9 +20,12 @@ import { AnswerLost, activitiesOver, createCountingDispatcher, fixedClock, losin
 
 const databases: Awaited<ReturnType<typeof connectTestDatabase>>[] = [];
 async function freshDatabase(): Promise<Db> {
+  return (await freshDatabaseAt()).db;
+}
+async function freshDatabaseAt(): Promise<{ db: Db; uri: string }> {
   const database = await connectTestDatabase();
   databases.push(database);
-  return database.db;
+  return database;
 }
 afterEach(async () => {
   await Promise.all(databases.splice(0).map((database) => database.close()));
@@ -69,12 +74,40 @@ async function seedKeys(...dbs: Db[]): Promise<void> {
   }
 }
 
-describe('issueRequest', () => {
-  const deregistration = (workflowId: string) => ({
-    workflowId,
-    input: { operation: 'deregistration', username: 'alice', sessionId: 'session-1' } as OperationInput,
-  });
+/** A registration response of one phone, or of two phones with the same AAID merged into one response of two assertions. */
+async function registrationResponse(phones: number): Promise<Omit<VerifyResponseInput, 'workflowId'>> {
+  const round = registrationRound('alice', aaid);
+  const responses = await Promise.all(Array.from({ length: phones }, () => createPhone(aaid).client.register(round.uafRequest)));
+  const [first, ...rest] = responses.map((response) => JSON.parse(response) as [{ assertions: unknown[] }]);
+  for (const other of rest) first![0].assertions.push(...other[0].assertions);
+  return { operation: 'registration', uafResponse: JSON.stringify(first), challenge: round.request.challenge, username: 'alice' };
+}
 
+/** A registered phone (in every given database) and a signed authentication response. */
+async function authenticated(dbs: Db[]): Promise<Omit<VerifyResponseInput, 'workflowId'>> {
+  const [first, ...others] = dbs;
+  const round = registrationRound('alice', aaid);
+  const phone = createPhone(aaid);
+  const registered = await activitiesOver(first!).verifyResponse({
+    workflowId: 'wf-reg',
+    operation: 'registration',
+    uafResponse: await phone.client.register(round.uafRequest),
+    challenge: round.request.challenge,
+    username: 'alice',
+  });
+  expect(registered.verified).toBe(true);
+  for (const other of others) await copyCollection(first!, other, 'credentials');
+  const [stored] = await createCredentials(first!).listForUser('alice', round.request.header.appID!);
+  const auth = authenticationRound({ ...stored!, keyID: stored!.keyId });
+  return { operation: 'authentication', uafResponse: await phone.client.authenticate(auth.uafRequest), challenge: auth.request.challenge, username: 'alice' };
+}
+
+const deregistration = (workflowId: string) => ({
+  workflowId,
+  input: { operation: 'deregistration', username: 'alice', sessionId: 'session-1' } as OperationInput,
+});
+
+describe('issueRequest', () => {
   it('deregistration run twice removes and answers the same keys (guard: the record of what the operation removed)', async () => {
     const [subject, reference] = [await freshDatabase(), await freshDatabase()];
     await seedKeys(subject, reference);
@@ -132,15 +165,6 @@ describe('issueRequest', () => {
 });
 
 describe('verifyResponse: registration', () => {
-  /** A registration response of one phone, or of two phones with the same AAID merged into one response of two assertions. */
-  async function registrationResponse(phones: number): Promise<Omit<VerifyResponseInput, 'workflowId'>> {
-    const round = registrationRound('alice', aaid);
-    const responses = await Promise.all(Array.from({ length: phones }, () => createPhone(aaid).client.register(round.uafRequest)));
-    const [first, ...rest] = responses.map((response) => JSON.parse(response) as [{ assertions: unknown[] }]);
-    for (const other of rest) first![0].assertions.push(...other[0].assertions);
-    return { operation: 'registration', uafResponse: JSON.stringify(first), challenge: round.request.challenge, username: 'alice' };
-  }
-
   it('run twice: the same credential, success both times (guard: createdBy recognises its own insert)', async () => {
     const [subject, reference] = [await freshDatabase(), await freshDatabase()];
     const input = { ...(await registrationResponse(1)), workflowId: 'wf-reg' };
@@ -179,25 +203,6 @@ describe('verifyResponse: registration', () => {
 });
 
 describe('verifyResponse: authentication', () => {
-  /** A registered phone (in every given database) and a signed authentication response. */
-  async function authenticated(dbs: Db[]): Promise<Omit<VerifyResponseInput, 'workflowId'>> {
-    const [first, ...others] = dbs;
-    const round = registrationRound('alice', aaid);
-    const phone = createPhone(aaid);
-    const registered = await activitiesOver(first!).verifyResponse({
-      workflowId: 'wf-reg',
-      operation: 'registration',
-      uafResponse: await phone.client.register(round.uafRequest),
-      challenge: round.request.challenge,
-      username: 'alice',
-    });
-    expect(registered.verified).toBe(true);
-    for (const other of others) await copyCollection(first!, other, 'credentials');
-    const [stored] = await createCredentials(first!).listForUser('alice', round.request.header.appID!);
-    const auth = authenticationRound({ ...stored!, keyID: stored!.keyId });
-    return { operation: 'authentication', uafResponse: await phone.client.authenticate(auth.uafRequest), challenge: auth.request.challenge, username: 'alice' };
-  }
-
   it('run twice: success both times, the counter moved once (guard: lastOperation recognises its own move)', async () => {
     const [subject, reference] = [await freshDatabase(), await freshDatabase()];
     const input = { ...(await authenticated([subject, reference])), workflowId: 'wf-auth' };
@@ -321,5 +326,58 @@ describe('removeExpiredRows and checkDatabase', () => {
     expect(await activities.checkDatabase()).toEqual({ reachable: true });
     expect(await activities.checkDatabase()).toEqual({ reachable: true });
     expect(await snapshot(subject)).toEqual(before);
+  });
+});
+
+describe('a worker process SIGKILLed right after the write', () => {
+  /** Runs `activity(input)` in a child process that kills itself right after `killAfter`; resolves with its exit. */
+  function runInKilledWorker(uri: string, killAfter: string, activity: string, input: unknown) {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./killAfterWrite.ts', import.meta.url))], {
+      env: { ...process.env, MONGO_URI: uri, KILL_AFTER: killAfter, ACTIVITY: activity, ACTIVITY_INPUT: JSON.stringify(input) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    return new Promise<{ signal: NodeJS.Signals | null; code: number | null; stderr: string }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal, stderr })),
+    );
+  }
+
+  it('deregistration: killed after recording what it removes, the rerun removes and answers the same', async () => {
+    const [subject, reference] = [await freshDatabaseAt(), await freshDatabase()];
+    await seedKeys(subject.db, reference);
+    const expected = comparableIssue(await activitiesOver(reference).issueRequest(deregistration('wf-dereg')));
+
+    const killed = await runInKilledWorker(subject.uri, 'deregistrations.insertOne', 'issueRequest', deregistration('wf-dereg'));
+    expect(killed, killed.stderr).toMatchObject({ signal: 'SIGKILL' });
+    // The record is written, the keys are not removed yet: the state a dead worker leaves.
+    expect(await subject.db.collection('deregistrations').countDocuments()).toBe(1);
+    expect(await createCredentials(subject.db).listForUser('alice', syntheticKey('').appId)).toHaveLength(2);
+
+    expect(comparableIssue(await activitiesOver(subject.db, { clock: fixedClock }).issueRequest(deregistration('wf-dereg')))).toEqual(expected);
+    expect(await snapshot(subject.db)).toEqual(await snapshot(reference));
+  });
+
+  it('authentication: killed after the counter update, the rerun succeeds with the same state', async () => {
+    const [subject, reference] = [await freshDatabaseAt(), await freshDatabase()];
+    const input = { ...(await authenticated([subject.db, reference])), workflowId: 'wf-auth' };
+    const expected = comparableVerify(await activitiesOver(reference).verifyResponse(input));
+
+    const killed = await runInKilledWorker(subject.uri, 'credentials.updateOne', 'verifyResponse', input);
+    expect(killed, killed.stderr).toMatchObject({ signal: 'SIGKILL' });
+    expect(comparableVerify(await activitiesOver(subject.db, { clock: fixedClock }).verifyResponse(input))).toEqual(expected);
+    expect(await snapshot(subject.db)).toEqual(await snapshot(reference));
+  });
+
+  it('registration of two assertions: killed after the first insert, the rerun completes it', async () => {
+    const [subject, reference] = [await freshDatabaseAt(), await freshDatabase()];
+    const input = { ...(await registrationResponse(2)), workflowId: 'wf-reg' };
+    const expected = comparableVerify(await activitiesOver(reference).verifyResponse(input));
+
+    const killed = await runInKilledWorker(subject.uri, 'credentials.insertOne', 'verifyResponse', input);
+    expect(killed, killed.stderr).toMatchObject({ signal: 'SIGKILL' });
+    expect(await subject.db.collection('credentials').countDocuments()).toBe(1);
+    expect(comparableVerify(await activitiesOver(subject.db, { clock: fixedClock }).verifyResponse(input))).toEqual(expected);
+    expect(await snapshot(subject.db)).toEqual(await snapshot(reference));
   });
 });
