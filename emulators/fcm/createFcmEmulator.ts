@@ -41,6 +41,8 @@ const maxPayloadBytes = 4096;
 const maxWaitMs = 30_000;
 const defaultWaitMs = 25_000;
 const everyToken = '*';
+/** The host firebase-admin addresses its sends to, whatever socket carries them. */
+const fcmApiHost = 'fcm.googleapis.com';
 
 /** Twelve hex digits of SHA-256: enough to follow one device through the log. */
 function fingerprint(token: string): string {
@@ -117,7 +119,9 @@ export function createFcmEmulator({ logger, allowedHosts = [] }: FcmEmulatorOpti
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(loopbackHostOnly(allowedHosts));
+  // firebase-admin, sent here by dispatch/createFirebaseMessaging.ts, still names FCM's own host; a
+  // browser never sends that name to this server, so allowing it reopens no DNS-rebinding path.
+  app.use(loopbackHostOnly([fcmApiHost, ...allowedHosts]));
   app.use(express.json({ limit: '64kb' }));
 
   // The simulated phone may run on a browser page of another origin, on this machine only (the
