@@ -16,6 +16,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./
+# Test authenticators only (their attestation key is public): with NODE_ENV=production the worker
+# refuses them unless UAF_ALLOW_TEST_AUTHENTICATORS=true; mount your own and set UAF_METADATA_DIR.
 COPY metadata ./metadata
 # The image's own unprivileged user; nothing in /app is writable by it.
 USER node
