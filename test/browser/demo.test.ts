@@ -1,24 +1,20 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoApp } from '../../demo/createDemoApp.js';
-import {
-  createAuthenticator,
-  createDispatchTarget,
-  createPhone,
-  createPhoneKeys,
-  createPushReceiver,
-  decodeNmaPayload,
-  parseDeepLink,
-  readQrCode,
-  testAuthenticatorProfile,
-} from '../../device/index.js';
 import { bundleWorkflows } from '../setup/harness.js';
 import { startTestStack, type TestStack } from '../setup/stack.js';
 
-// A person's view: the demo relying party's page in headless Chromium, a simulated phone that
-// scans the QR code shown on that page and receives the push.
+// A person's view, end to end: the Alpine Bank demo (built on the kit in web/kit + rp/) and the
+// phone in the browser (/phone, built on device/) in headless Chromium, against the real stack:
+// Temporal, FerretDB, the worker, the API and the FCM emulator. One stack for the whole file.
 const rpKey = 'browser-demo-relying-party-key-0123456789';
+const screenshots = join(process.cwd(), 'test-artifacts', 'screenshots');
+const password = 'correct horse battery';
 let stack: TestStack;
 let demo: Server;
 let demoUrl: string;
@@ -26,14 +22,16 @@ let browser: Browser;
 
 beforeAll(async () => {
   stack = await startTestStack(await bundleWorkflows(), { RP_API_KEYS: rpKey });
-  demo = createDemoApp({ outbandUrl: stack.url, rpKey }).listen(0, '127.0.0.1');
+  const app = await createDemoApp({ outbandUrl: stack.url, rpKey, db: stack.database.db, cookieSecret: 'browser-test-cookie-secret-0123456789abcdef', fcmEmulatorUrl: stack.fcm.url });
+  demo = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => demo.once('listening', resolve));
   demoUrl = `http://127.0.0.1:${(demo.address() as { port: number }).port}`;
+  await mkdir(screenshots, { recursive: true });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-});
+}, 180_000);
 afterAll(async () => {
   await browser?.close();
   demo?.closeAllConnections();
@@ -41,41 +39,258 @@ afterAll(async () => {
   await stack?.close();
 });
 
-it('registers a phone by the QR code on the page, then logs in by push with the same visual string on both screens', async () => {
-  const page = await browser.newPage();
-  await page.goto(demoUrl);
-  const keys = await createPhoneKeys();
-  const authenticator = createAuthenticator({ profile: testAuthenticatorProfile('4F42#0001') });
-  const phone = createPhone({ facetID: stack.config.uaf.trustedFacets[0]!, authenticators: [authenticator], keys });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 
-  // Registration: the phone scans the QR code the page shows (decoded from the image's pixels).
-  await page.fill('#username', 'browser-alice');
-  await page.click('#register');
-  await page.waitForSelector('#qr:not([hidden])');
-  const qr = (await page.getAttribute('#qr', 'src'))!.replace('data:image/png;base64,', '');
-  await expect.poll(() => page.textContent('#status')).toBe('Waiting for your phone…');
-  // The QR code holds the deep link, which the page also shows as text.
-  expect(await page.textContent('#link')).toBe(readQrCode(qr));
-  const { serverResponse } = await phone.redeem(parseDeepLink(readQrCode(qr)));
-  await expect.poll(() => page.textContent('#status'), { timeout: 10_000 }).toBe('Welcome, browser-alice!');
+/** A browser of its own (its own cookies), on the demo. */
+async function openBrowser(options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: demoUrl, ...options });
+  return { context, page: await context.newPage() };
+}
 
-  // The app then registers its push target.
-  const push = await createPushReceiver({ emulatorUrl: stack.fcm.url });
-  const deviceToken = serverResponse!.additionalTokens![0]!.value;
-  await createDispatchTarget({ serverUrl: `${stack.url}/nevisfido`, deviceToken, name: 'phone', pushToken: push.token, keys });
+async function signUp(page: Page, username: string): Promise<void> {
+  await page.goto('/signup');
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect.poll(() => page.textContent('h1')).toBe(`Welcome, ${username}`);
+}
 
-  // Login by push: page and phone show the same channel-linking string.
-  await page.reload();
-  await page.fill('#username', 'browser-alice');
-  await page.click('#login');
-  await page.waitForSelector('#linking-box:not([hidden])');
-  const shown = await page.textContent('#linking');
-  expect(shown).toMatch(/^[A-Z2-9]{6}$/);
-  expect(await page.isHidden('#qr')).toBe(true);
-  const payload = await push.nextPayload();
-  const onPhone = await decodeNmaPayload(payload, { decryptionKey: keys.encryption.privateKey });
-  expect(onPhone.channel_linking).toBe(shown);
-  await phone.redeem(payload);
-  await expect.poll(() => page.textContent('#status'), { timeout: 10_000 }).toBe('Welcome, browser-alice!');
-  if (process.env.OUTBAND_SCREENSHOTS) await page.screenshot({ path: process.env.OUTBAND_SCREENSHOTS });
+async function logInWithPassword(page: Page, username: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await expect.poll(() => page.textContent('h1')).toBe(`Welcome, ${username}`);
+}
+
+async function startPhoneLogin(page: Page, username: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('User name').fill(username);
+  await page.getByRole('button', { name: 'Log in with phone' }).click();
+}
+
+/** A phone in a tab of the given browser, named as the user will see it in the list. */
+async function openPhone(context: BrowserContext, name: string): Promise<Page> {
+  const phone = await context.newPage();
+  await phone.goto('/phone');
+  await expect.poll(() => phone.getByLabel('Phone name').inputValue()).not.toBe('');
+  await phone.getByLabel('Phone name').fill(name);
+  return phone;
+}
+
+/** On the account page: "Register your phone", the phone scans (PNG upload or pasted link), approves. */
+async function registerPhone(page: Page, phone: Page, how: 'upload' | 'paste'): Promise<void> {
+  await page.getByRole('button', { name: 'Register your phone' }).click();
+  const qr = page.getByAltText(/QR code/);
+  await qr.waitFor();
+  const src = (await qr.getAttribute('src'))!;
+  expect(src).toMatch(/^data:image\/png;base64,/);
+  if (how === 'upload') {
+    const file = join(tmpdir(), `outband-qr-${Date.now()}.png`);
+    await writeFile(file, Buffer.from(src.split(',')[1]!, 'base64'));
+    await phone.getByLabel('QR code image').setInputFiles(file);
+  } else {
+    await phone.getByLabel('Link or QR text').fill((await page.locator('#registration-link').textContent())!);
+    await phone.getByRole('button', { name: 'Open' }).click();
+  }
+  await phone.getByRole('button', { name: 'Approve' }).click();
+  await expect.poll(() => page.locator('#registration-status').textContent(), { timeout: 15_000 }).toBe('Phone registered');
+  await expect.poll(() => phone.locator('#phone-status').textContent(), { timeout: 15_000 }).toMatch(/Waiting for pushes/);
+}
+
+const welcome = (page: Page, username: string) => expect.poll(() => page.textContent('h1'), { timeout: 15_000 }).toBe(`Welcome, ${username}`);
+
+describe('the Alpine Bank demo with a phone in the browser', () => {
+  let alice: { context: BrowserContext; page: Page; phone: Page };
+
+  it('registers a phone by QR code after a password login, then logs in by push with the same visual string on both pages', async () => {
+    const { context, page } = await openBrowser();
+    await signUp(page, 'alice');
+    const phone = await openPhone(context, "Alice's phone");
+    await registerPhone(page, phone, 'upload');
+    await shot(page, 'account-phone-registered');
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await expect.poll(() => page.textContent('h1')).toBe('Log in');
+
+    await startPhoneLogin(page, 'alice');
+    const shown = page.getByTestId('channel-linking');
+    await shown.waitFor();
+    const string = (await shown.textContent())!;
+    expect(string).toMatch(/^[A-Z2-9]{6}$/);
+    await expect.poll(() => phone.getByTestId('phone-channel-linking').textContent(), { timeout: 15_000 }).toBe(string);
+    await shot(page, 'login-channel-linking');
+    await shot(phone, 'phone-login-request');
+    await phone.getByRole('button', { name: 'Approve' }).click();
+    await welcome(page, 'alice');
+    await shot(page, 'login-welcome');
+    alice = { context, page, phone };
+  });
+
+  it('two phones: the user picks one and only that one is pushed', async () => {
+    const { context, page } = await openBrowser();
+    await signUp(page, 'bob');
+    const work = await openPhone(context, "Bob's work phone");
+    await registerPhone(page, work, 'paste');
+    await page.reload();
+    const home = await openPhone(context, "Bob's home phone");
+    await registerPhone(page, home, 'paste');
+    await page.getByRole('button', { name: 'Log out' }).click();
+
+    await startPhoneLogin(page, 'bob');
+    await page.getByLabel("Bob's home phone").check();
+    await shot(page, 'login-choose-phone');
+    await page.getByRole('button', { name: 'Send to this phone' }).click();
+    const string = (await page.getByTestId('channel-linking').textContent())!;
+    await expect.poll(() => home.getByTestId('phone-channel-linking').textContent(), { timeout: 15_000 }).toBe(string);
+    await home.getByRole('button', { name: 'Approve' }).click();
+    await welcome(page, 'bob');
+    expect(await work.locator('#request').isHidden()).toBe(true);
+    await context.close();
+  });
+
+  it('push fails (UNREGISTERED): "Show QR code instead" and the login completes on the QR session', async () => {
+    const fault = (method: string) => fetch(`${stack.fcm.url}/emulator/devices/*/fault`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fault: 'unregistered' }) });
+    await fault('PUT');
+    try {
+      const { context, page } = await openBrowser();
+      await startPhoneLogin(page, 'alice');
+      await expect.poll(() => page.locator('.outband-message').textContent(), { timeout: 15_000 }).toBe('We could not reach your phone.');
+      await page.getByRole('button', { name: 'Show QR code instead' }).click();
+      const qr = page.getByAltText(/QR code/);
+      await qr.waitFor();
+      expect(await qr.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+      await shot(page, 'login-fallback-qr');
+      await alice.phone.getByLabel('Link or QR text').fill((await page.locator('.outband-link').textContent())!);
+      await alice.phone.getByRole('button', { name: 'Open' }).click();
+      await alice.phone.getByRole('button', { name: 'Approve' }).click();
+      await welcome(page, 'alice');
+      await context.close();
+    } finally {
+      await fault('DELETE');
+    }
+  });
+
+  it('a mobile user agent gets "Open the app"', async () => {
+    const { context, page } = await openBrowser({ ...devices['iPhone 13'], baseURL: demoUrl });
+    await startPhoneLogin(page, 'alice');
+    await page.getByRole('button', { name: 'Open the app' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Show QR code instead' }).count()).toBe(0);
+    await shot(page, 'login-mobile-open-the-app');
+    // Answer the push so the phone is free for the next test.
+    await alice.phone.getByRole('button', { name: 'Deny' }).click();
+    await expect.poll(() => page.locator('.outband-message').textContent(), { timeout: 15_000 }).toBe('You denied this login on your phone.');
+    await context.close();
+  });
+
+  it('deny on the phone: the page says so', async () => {
+    const { context, page } = await openBrowser();
+    await startPhoneLogin(page, 'alice');
+    await page.getByTestId('channel-linking').waitFor();
+    await alice.phone.getByRole('button', { name: 'Deny' }).click();
+    await expect.poll(() => page.locator('.outband-message').textContent(), { timeout: 15_000 }).toBe('You denied this login on your phone.');
+    await shot(page, 'login-denied');
+    await context.close();
+  });
+
+  it('a user without a phone gets the no-phone message at once, never a wait', async () => {
+    const { context, page } = await openBrowser();
+    await signUp(page, 'carol');
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await startPhoneLogin(page, 'carol');
+    await expect.poll(() => page.locator('.outband-message').textContent(), { timeout: 5_000 }).toBe('No phone is registered for carol.');
+    expect(await page.getByRole('link', { name: /register your phone/ }).count()).toBe(1);
+    await shot(page, 'login-no-phone');
+    await context.close();
+  });
+
+  it('payment confirmation: the exact text on the phone, "Payment confirmed" once', async () => {
+    const { page } = alice;
+    await page.goto('/pay');
+    const text = (await page.locator('#payment-text').textContent())!;
+    expect(text).toMatch(/^Pay 200\.00 CHF to /);
+    const confirmed = page.waitForResponse((response) => /\/pay\/[^/]+\/confirm$/.test(response.url()));
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await expect.poll(() => alice.phone.locator('#request-text').textContent(), { timeout: 15_000 }).toBe(text);
+    await alice.phone.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => page.locator('#payment-status').textContent(), { timeout: 15_000 }).toBe('Payment confirmed');
+    // What the authenticator displayed and signed is the payment text itself.
+    expect(await alice.phone.locator('#phone-status').textContent()).toBe(`Confirmed: ${text}`);
+    expect(await page.getByText('Payment confirmed').count()).toBe(1);
+    // A second confirmation of the same payment books nothing.
+    const paymentPath = new URL((await confirmed).url()).pathname;
+    const again = await page.evaluate(async (path) => {
+      const csrf: string = (globalThis as any).document.querySelector('meta[name="csrf-token"]').content;
+      return (await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: '{}' })).json();
+    }, paymentPath);
+    expect(again).toEqual({ state: 'confirmed', bookedNow: false });
+    await shot(page, 'payment-confirmed');
+    await shot(alice.phone, 'phone-payment-confirmed');
+  });
+
+  it("the session id of another user's login cannot log this user in", async () => {
+    // Mallory's browser starts a login for carol (no phone), then posts a succeeded session id of alice's login.
+    const alicesSession = await captureSucceededLogin();
+    const { context: mallory, page } = await openBrowser();
+    await startPhoneLogin(page, 'carol');
+    await page.locator('.outband-message').filter({ hasText: 'No phone' }).waitFor();
+    await page.evaluate((sessionId) => {
+      const { document, HTMLFormElement } = globalThis as any;
+      const form = document.forms.namedItem('ooblogin');
+      form.elements.namedItem('sessionId').value = sessionId;
+      HTMLFormElement.prototype.submit.call(form);
+    }, alicesSession);
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^Not logged in: /);
+    expect(await page.textContent('h1')).toBe('Log in');
+    await mallory.close();
+  });
+
+  /** Alice logs in by phone in a browser of her own; returns the session id her browser posted. */
+  async function captureSucceededLogin(): Promise<string> {
+    const { context, page } = await openBrowser();
+    const posted = page.waitForRequest((request) => request.method() === 'POST' && new URL(request.url()).pathname === '/login');
+    await startPhoneLogin(page, 'alice');
+    await page.getByTestId('channel-linking').waitFor();
+    await alice.phone.getByRole('button', { name: 'Approve' }).click();
+    const sessionId = new URLSearchParams((await posted).postData()!).get('sessionId')!;
+    await welcome(page, 'alice');
+    await context.close();
+    return sessionId;
+  }
+
+  it('every page passes axe (no serious or critical violation) and every control is reachable by keyboard', async () => {
+    const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+    const { context, page } = await openBrowser();
+    const pages: [string, () => Promise<void>][] = [
+      ['/', async () => {}],
+      ['/signup', async () => {}],
+      ['/phone', async () => void (await expect.poll(() => page.getByLabel('Phone name').inputValue()).not.toBe(''))],
+      ['/account', () => logInWithPassword(page, 'alice')],
+      ['/pay', async () => {}],
+    ];
+    for (const [path, before] of pages) {
+      await before();
+      await page.goto(path);
+      await page.addScriptTag({ path: axe });
+      const violations = await page.evaluate(async () => {
+        const result = await (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run();
+        return result.violations.filter(({ impact }) => impact === 'serious' || impact === 'critical').map(({ id }) => id);
+      });
+      expect({ path, violations }).toEqual({ path, violations: [] });
+      // Tab through the page: every visible control must be reached.
+      const controls = await page.locator('a[href]:visible, button:visible, input:not([type=hidden]):visible').count();
+      const reached = new Set<string>();
+      for (let step = 0; step < controls + 2; step++) {
+        await page.keyboard.press('Tab');
+        reached.add(
+          await page.evaluate(() => {
+            const element = (globalThis as any).document.activeElement;
+            return `${element.tagName}#${element.id}:${element.textContent?.trim()}:${element.name ?? ''}:${element.href ?? ''}`;
+          }),
+        );
+      }
+      const reachedControls = [...reached].filter((key) => /^(A|BUTTON|INPUT)#/.test(key)).length;
+      expect({ path, reachedControls }).toEqual({ path, reachedControls: controls });
+    }
+    await context.close();
+  });
 });
