@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
 import { Router } from 'express';
 import { pingDatabase } from '../store/database.js';
-import type { probe } from '../workflows/index.js';
+import type { ProbeWorkflow } from '../contract/probe.js';
 import { resource } from './contentNegotiation.js';
 
 export interface HealthDependencies {
@@ -63,7 +63,7 @@ export function createHealthRouter({ client, db, taskQueue }: HealthDependencies
       async (_req, res) => {
         const started = performance.now();
         try {
-          const result = await client.workflow.execute<typeof probe>('probe', {
+          const result = await client.workflow.execute<ProbeWorkflow>('probe', {
             taskQueue,
             workflowId: `probe-${randomUUID()}`,
             // Bounded: no worker polling must not hang the health check.
