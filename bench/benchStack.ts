@@ -2,8 +2,9 @@
  * The benchmark's own Outband stack on free loopback ports, as `npm start` runs it but with fresh
  * keys and throw-away data: the Temporal dev server (search attributes, SQLite in a temp file or
  * in memory), FerretDB (temp dir), the FCM emulator, and the real worker and api processes
- * (`node --import tsx worker/main.ts` / `api/main.ts`). `stop()` ends every child and removes the
- * temp dir; `killNow()` is the synchronous last resort for `process.on('exit')`.
+ * (`node --import tsx worker/main.ts` / `api/main.ts`), started in order by the launcher of
+ * `npm start` and the tests (scripts/services.ts). `stop()` ends every child and removes the temp
+ * dir; `killNow()` is the synchronous last resort for `process.on('exit')`.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,9 +15,10 @@ import { loadConfig, type Config } from '../config/loadConfig.js';
 import { searchAttributeKeys } from '../contract/searchAttributes.js';
 import {
   freePort,
-  isPortOpen,
-  launch,
+  listeningOn,
+  ProcessService,
   projectRoot,
+  ServiceStack,
   startFerretDb,
   startTemporalDevServer,
   type Output,
@@ -81,15 +83,17 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     tails.set(service, lines);
     if (options.verbose) process.stderr.write(`${service.padEnd(12)} ${line}\n`);
   };
+  // The launcher of `npm start` and the tests: in order, and a failure half-way stops what runs.
+  const launcher = new ServiceStack(output);
   const services: Service[] = [];
-  let stopping = false;
   let reportDeath: (error: Error) => void = () => {};
   const died = new Promise<never>((_, reject) => (reportDeath = reject));
   died.catch(() => {});
-  const watch = (service: Service) => {
+  const start = async <T extends ProcessService>(step: () => Promise<T>): Promise<T> => {
+    const service = await launcher.start(step);
     services.push(service);
-    service.process.once('exit', (code, signal) => {
-      if (!stopping) reportDeath(new Error(`${service.name} exited (${signal ?? `code ${code}`}): ${(tails.get(service.name) ?? []).slice(-5).join(' | ')}`));
+    service.onUnexpectedExit((description) => {
+      if (!launcher.stopping) reportDeath(new Error(`${service.name} exited (${description}): ${(tails.get(service.name) ?? []).slice(-5).join(' | ')}`));
     });
     return service;
   };
@@ -99,14 +103,11 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     tail: (service: string) => tails.get(service) ?? [],
     died,
     async stop() {
-      stopping = true;
-      // Reverse start order: api and worker first, the servers they use last.
-      for (const service of [...services].reverse()) await service.stop().catch(() => {});
+      await launcher.stop().catch(() => {});
       await rm(dir, { recursive: true, force: true });
     },
     killNow() {
-      stopping = true;
-      for (const service of services) if (service.process.exitCode === null && service.process.signalCode === null) service.process.kill('SIGKILL');
+      launcher.killNow();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -114,22 +115,28 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   try {
     const [temporalPort, ferretPort, fcmPort, apiPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     options.log(`starting the Temporal dev server (:${temporalPort}, SQLite ${options.temporalDb}) and FerretDB (:${ferretPort})`);
-    const [temporal, ferret] = await Promise.all([
+    const temporal = await start(() =>
       startTemporalDevServer({
         port: temporalPort,
         ...(options.temporalDb === 'file' && { dbFile: join(dir, 'temporal.db') }),
         searchAttributes: searchAttributeKeys,
         output,
       }),
-      startFerretDb({ port: ferretPort, dataDir: join(dir, 'ferretdb'), output }),
-    ]);
-    watch(temporal);
-    watch(ferret);
+    );
+    const ferret = await start(() => startFerretDb({ port: ferretPort, dataDir: join(dir, 'ferretdb'), output }));
 
     const baseEnv: Record<string, string> = {};
     for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !outbandVariables.includes(key)) baseEnv[key] = value;
+    const node = (name: string, args: string[], env: Record<string, string>, port?: number) =>
+      start(() =>
+        new ProcessService(name, process.execPath, args, {
+          output,
+          env,
+          ...(port !== undefined && { port, ready: listeningOn(port, 60_000) }),
+        }).start(),
+      );
 
-    watch(launch('fcm-emulator', process.execPath, ['--import', 'tsx', 'emulators/fcm/main.ts'], output, { ...baseEnv, FCM_EMULATOR_LISTEN: `127.0.0.1:${fcmPort}` }));
+    const fcm = await node('fcm-emulator', ['--import', 'tsx', join(projectRoot, 'emulators/fcm/main.ts')], { ...baseEnv, FCM_EMULATOR_LISTEN: `127.0.0.1:${fcmPort}` }, fcmPort);
     const env: Record<string, string> = {
       ...baseEnv,
       PORT: String(apiPort),
@@ -142,18 +149,17 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       SERVER_SECRET: randomBytes(32).toString('base64'),
     };
     const config = loadConfig(env);
-    await waitFor('FCM emulator', () => isPortOpen(fcmPort), 30_000, died);
 
     options.log(options.dist ? 'starting the worker and the api (node dist/worker/main.js, dist/api/main.js)' : 'starting the worker and the api (node --import tsx worker/main.ts, api/main.ts)');
     // The compiled config's default metadata folder would be dist/metadata: name the shipped one.
     if (options.dist) env.UAF_METADATA_DIR = join(projectRoot, 'metadata');
-    const node = (role: string) => [
+    const nodeArgs = (role: string) => [
       // One folder per role: every thread (tsx's loader, the worker's workflow threads) writes its own file.
       ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', join(options.cpuProfileDir, role)] : []),
       ...(options.dist ? [join(projectRoot, `dist/${role}/main.js`)] : ['--import', 'tsx', join(projectRoot, `${role}/main.ts`)]),
     ];
-    const worker = watch(launch('worker', process.execPath, node('worker'), output, env));
-    const api = watch(launch('api', process.execPath, node('api'), output, env));
+    const worker = await node('worker', nodeArgs('worker'), env);
+    const api = await node('api', nodeArgs('api'), env, apiPort);
     const apiUrl = config.publicUrl;
     await waitFor(
       '/healthz/workflow',
@@ -179,7 +185,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
         worker: worker.process.pid!,
         temporal: temporal.process.pid!,
         ferretdb: ferret.process.pid!,
-        'fcm-emulator': services.find((s) => s.name === 'fcm-emulator')!.process.pid!,
+        'fcm-emulator': fcm.process.pid!,
       },
     };
   } catch (error) {

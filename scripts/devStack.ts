@@ -11,12 +11,13 @@ import { loadConfig, ConfigError } from '../config/loadConfig.js';
 import { searchAttributeKeys } from '../contract/searchAttributes.js';
 import {
   isPortOpen,
-  launch,
+  listeningOn,
+  ProcessService,
   projectRoot,
+  ServiceStack,
   startFerretDb,
   startTemporalDevServer,
   type Output,
-  type Service,
 } from './services.js';
 
 const dataDir = process.env.OUTBAND_DATA_DIR ?? join(projectRoot, 'data');
@@ -55,16 +56,33 @@ async function ensurePortFree(port: number, what: string, variable: string): Pro
   }
 }
 
-const services: Service[] = [];
-let stopping = false;
+const stack = new ServiceStack(output);
+let exitCode = 0;
 
+/** Stops the stack (last started first) once, then ends the process. */
 async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    // Reverse start order: API and worker first, the servers they use last.
-    for (const service of [...services].reverse()) await service.stop();
-  }
-  process.exit(code);
+  exitCode ||= code;
+  await stack.stop().catch(() => (exitCode ||= 1));
+  process.exit(exitCode);
+}
+
+/** A crash of any part stops the whole stack: a half-running stack only confuses. */
+function stopStackOnCrash<T extends ProcessService>(service: T): T {
+  return service.onUnexpectedExit((description) => {
+    if (stack.stopping) return;
+    output('outband', `${service.name} stopped (${description}); stopping the stack`);
+    void stopAll(1);
+  });
+}
+
+/** A Node.js child (`node --import tsx <script>`), ready once `port` listens when one is given. */
+async function startNode(name: string, script: string, env: Record<string, string | undefined>, port?: number): Promise<ProcessService> {
+  const service = new ProcessService(name, process.execPath, ['--import', 'tsx', join(projectRoot, script)], {
+    output,
+    env: env as NodeJS.ProcessEnv,
+    ...(port !== undefined && { port, ready: listeningOn(port, 120_000) }),
+  });
+  return stopStackOnCrash(await service.start());
 }
 
 async function main(): Promise<void> {
@@ -75,55 +93,52 @@ async function main(): Promise<void> {
   // Validate before starting anything: a bad value stops here with one line naming it.
   let config = loadConfig(env);
 
+  // In order, each ready before the next; a step that fails stops what runs already.
   if (!env.TEMPORAL_ADDRESS) {
     await ensurePortFree(ports.temporal, 'Temporal server', 'TEMPORAL_ADDRESS');
     await ensurePortFree(ports.temporalUi, 'Temporal UI', 'TEMPORAL_ADDRESS');
-    output('outband', 'starting the Temporal dev server');
-    services.push(
-      await startTemporalDevServer({
-        port: ports.temporal,
-        uiPort: ports.temporalUi,
-        dbFile: join(dataDir, 'temporal.db'),
-        searchAttributes: searchAttributeKeys,
-        // The UI decodes the encrypted payloads of a history through the loopback codec server.
-        codecEndpoint: `http://localhost:${ports.codecServer}/codec`,
-        output,
-      }),
-    );
     await ensurePortFree(ports.codecServer, 'codec server', 'TEMPORAL_ADDRESS');
-    const codecEnv = { ...env, CODEC_SERVER_PORT: String(ports.codecServer) } as NodeJS.ProcessEnv;
-    services.push(launch('codec', process.execPath, ['--import', 'tsx', 'scripts/codecServer.ts'], output, codecEnv));
+    output('outband', 'starting the Temporal dev server');
+    await stack.start(async () =>
+      stopStackOnCrash(
+        await startTemporalDevServer({
+          port: ports.temporal,
+          uiPort: ports.temporalUi,
+          dbFile: join(dataDir, 'temporal.db'),
+          searchAttributes: searchAttributeKeys,
+          // The UI decodes the encrypted payloads of a history through the loopback codec server.
+          codecEndpoint: `http://localhost:${ports.codecServer}/codec`,
+          output,
+        }),
+      ),
+    );
+    const codecEnv = { ...env, CODEC_SERVER_PORT: String(ports.codecServer) };
+    await stack.start(() => startNode('codec', 'scripts/codecServer.ts', codecEnv, ports.codecServer));
     env.TEMPORAL_ADDRESS = `127.0.0.1:${ports.temporal}`;
   }
   if (!env.MONGODB_URI) {
     await ensurePortFree(ports.ferretdb, 'MongoDB', 'MONGODB_URI');
     output('outband', 'starting FerretDB');
-    services.push(await startFerretDb({ port: ports.ferretdb, dataDir: join(dataDir, 'ferretdb'), output }));
+    await stack.start(async () =>
+      stopStackOnCrash(await startFerretDb({ port: ports.ferretdb, dataDir: join(dataDir, 'ferretdb'), output })),
+    );
     env.MONGODB_URI = `mongodb://127.0.0.1:${ports.ferretdb}/outband`;
   }
   if (!env.FCM_EMULATOR_HOST) {
     await ensurePortFree(ports.fcmEmulator, 'FCM endpoint', 'FCM_EMULATOR_HOST');
     const emulatorEnv = { ...process.env, FCM_EMULATOR_LISTEN: `127.0.0.1:${ports.fcmEmulator}` };
-    services.push(launch('fcm-emulator', process.execPath, ['--import', 'tsx', 'emulators/fcm/main.ts'], output, emulatorEnv));
+    await stack.start(() => startNode('fcm-emulator', 'emulators/fcm/main.ts', emulatorEnv, ports.fcmEmulator));
     env.FCM_EMULATOR_HOST = `127.0.0.1:${ports.fcmEmulator}`;
   }
   config = loadConfig(env);
   await ensurePortFree(config.port, 'port', 'PORT');
 
-  for (const role of ['worker', 'api'] as const) {
-    services.push(launch(role, process.execPath, ['--import', 'tsx', `${role}/main.ts`], output, env));
-  }
+  await stack.start(() => startNode('worker', 'worker/main.ts', env));
+  await stack.start(() => startNode('api', 'api/main.ts', env, config.port));
   // A relying party to try it in a browser; it holds the development RP key server-side.
   if (!(await isPortOpen(ports.demo))) {
-    const demoEnv = { ...env, DEMO_PORT: String(ports.demo), OUTBAND_URL: config.publicUrl } as NodeJS.ProcessEnv;
-    services.push(launch('demo', process.execPath, ['--import', 'tsx', 'demo/main.ts'], output, demoEnv));
-  }
-  for (const service of services) {
-    service.process.once('exit', (code, signal) => {
-      if (stopping) return;
-      output('outband', `${service.name} stopped (${signal ?? `exit code ${code}`}); stopping the stack`);
-      void stopAll(1);
-    });
+    const demoEnv = { ...env, DEMO_PORT: String(ports.demo), OUTBAND_URL: config.publicUrl };
+    await stack.start(() => startNode('demo', 'demo/main.ts', demoEnv, ports.demo));
   }
 
   const rpKey = env.RP_API_KEYS?.split(',')[0];
@@ -131,7 +146,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
-      'Outband is starting:',
+      'Outband is running:',
       `  Demo           http://localhost:${ports.demo}   (a relying party: log in with the simulated phone, see README)`,
       `  API            ${config.publicUrl}/nevisfido   (health: ${config.publicUrl}/healthz)`,
       `  Temporal UI    ${temporalUi}`,
@@ -146,8 +161,9 @@ async function main(): Promise<void> {
   );
 }
 
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
+// Ctrl-C and SIGTERM stop every child, last started first (each in a process group of its own,
+// so the terminal's signal reaches only this launcher).
+stack.stopOnSignals((code) => void stopAll(code));
 main().catch(async (error: unknown) => {
   const message = error instanceof ConfigError ? `bad configuration: ${error.message}` : String((error as Error).message ?? error);
   output('outband', message);
