@@ -1,13 +1,28 @@
-import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import { WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError, type Client } from '@temporalio/client';
 import { ApiError } from '../apiError.js';
 import { toApiError } from './toApiError.js';
 
 /**
  * How long one attempt waits for an update's outcome. Without a deadline the SDK polls until a
- * worker answers, so an HTTP call would hang as long as no worker runs; two attempts stay under
- * the 10 s a client waits (the fault drills in test/drills/ hold the API to that).
+ * worker answers (and retries an unreachable server), so an HTTP call would hang as long as no
+ * worker runs or Temporal is down; two attempts stay under the 10 s a client waits (the fault
+ * drills in test/drills/ hold the API to that).
  */
-export const updateAttemptMs = 4_000;
+export const updateAttemptMs = 3_500;
+
+/** gRPC status UNAVAILABLE (the server cannot be reached); @grpc/grpc-js is not a direct dependency. */
+const grpcUnavailable = 14;
+
+const unavailable = (cause: unknown) =>
+  new ApiError('serviceUnavailable', 'The operation did not answer in time; try again.', undefined, { cause, retryAfterSeconds: 1 });
+
+/** Temporal itself cannot be reached (gRPC UNAVAILABLE, possibly wrapped by the SDK): try again later, not a 500. */
+function isTemporalUnreachable(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error || isGrpcServiceError(cause); cause = (cause as { cause?: unknown }).cause) {
+    if (isGrpcServiceError(cause) && cause.code === grpcUnavailable) return true;
+  }
+  return false;
+}
 
 /**
  * Runs an update call whose id we chose. On a loaded server the first RPC may hit its deadline
@@ -15,17 +30,20 @@ export const updateAttemptMs = 4_000;
  * by id once more instead of failing the HTTP call.
  */
 export async function withUpdateRecovery<T>(client: Client, workflowId: string, updateId: string, call: () => Promise<T>): Promise<T> {
-  const bounded = <R>(attempt: () => Promise<R>) => client.withDeadline(Date.now() + updateAttemptMs, attempt);
+  const started = Date.now();
+  const bounded = <R>(attempt: () => Promise<R>, until: number) => client.withDeadline(until, attempt);
   try {
-    return await bounded(call);
+    return await bounded(call, started + updateAttemptMs);
   } catch (error) {
+    if (isTemporalUnreachable(error)) throw unavailable(error);
     if (!(error instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) throw toApiError(error);
+    // The two attempts share one budget: a first attempt that overran its deadline leaves less.
+    const until = started + 2 * updateAttemptMs;
+    if (Date.now() >= until - 500) throw unavailable(error);
     try {
-      return await bounded(() => client.workflow.getHandle(workflowId).getUpdateHandle<T>(updateId).result());
+      return await bounded(() => client.workflow.getHandle(workflowId).getUpdateHandle<T>(updateId).result(), until);
     } catch (retried) {
-      if (retried instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-        throw new ApiError('serviceUnavailable', 'The operation did not answer in time; try again.', undefined, { cause: retried, retryAfterSeconds: 1 });
-      }
+      if (retried instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isTemporalUnreachable(retried)) throw unavailable(retried);
       throw toApiError(retried);
     }
   }

@@ -241,9 +241,9 @@ export function createDrill(stack: DrillStack) {
     let answerC: Answer | undefined;
     let answerRegistration: Answer | undefined;
     let dispatchD: Answer | undefined;
-    const note = (what: string, promise: Promise<Answer>) =>
+    const note = (what: string, promise: Promise<Answer>, sent = Date.now()) =>
       promise.then(
-        (answer) => (duringFault.push(`${what}: ${answer.status}${answer.body.error ? ` ${answer.body.error}` : ''}${answer.body.dispatchResult ? ` ${answer.body.dispatchResult}` : ''}`), answer),
+        (answer) => (duringFault.push(`${what}: ${answer.status}${answer.body.error ? ` ${answer.body.error}` : ''}${answer.body.dispatchResult ? ` ${answer.body.dispatchResult}` : ''} in ${((Date.now() - sent) / 1000).toFixed(1)} s`), answer),
         (error: Error) => (duringFault.push(`${what}: ${error.name === 'TimeoutError' ? 'no answer within 10 s' : 'connection failed'}`), undefined),
       );
     await fault.run(stack, async () => {
