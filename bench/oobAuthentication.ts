@@ -41,6 +41,7 @@ import { projectRoot } from '../scripts/services.js';
 import { createDatabase } from '../store/database.js';
 import { readMetadataDirectory } from '../store/metadataDirectory.js';
 import { createWorkerDependencies } from '../worker/createWorkerDependencies.js';
+import { UafStatusCode } from '../uaf/statusCodes.js';
 import { newSessionId, newToken, tokenHashOf, workflowIdOf } from '../store/sessionKeys.js';
 import { startBenchStack, type BenchStack, type TemporalDb } from './benchStack.js';
 import { summarize, type LatencySummary } from './latencyStats.js';
@@ -199,7 +200,7 @@ async function apiFlow(device: Device): Promise<FlowResult> {
     times.pushWait = performance.now() - dispatchedAt;
     step = 'redeem → UAF response';
     const { serverResponse } = await device.phone.redeem(parseDispatchPayload(message.data));
-    if (serverResponse?.statusCode !== 1200) throw new Error(`server response ${JSON.stringify(serverResponse)}`);
+    if (serverResponse?.statusCode !== UafStatusCode.ok) throw new Error(`server response ${JSON.stringify(serverResponse)}`);
     step = 'status';
     const statusStarted = performance.now();
     for (;;) {
