@@ -6,7 +6,8 @@ import { dispatchUpdate, redispatchUpdate } from '../../workflows/messages.js';
 import { ApiError } from '../apiError.js';
 import { createChannelLinking } from '../channelLinking.js';
 import type { DispatchOptions, DispatchTokenResponse, OperationsDependencies } from './dependencies.js';
-import { startWorkflowOperation, workflowOfSession } from './startWorkflowOperation.js';
+import { startWorkflowOperation } from './startWorkflowOperation.js';
+import { workflowOfSession } from './workflowOfSession.js';
 import { toApiError } from './toApiError.js';
 import { withUpdateRecovery } from './withUpdateRecovery.js';
 

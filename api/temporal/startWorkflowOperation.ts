@@ -26,9 +26,3 @@ export function startWorkflowOperation(
     ]),
   });
 }
-
-/** The workflow of a fallback session (its index row); the first session's id derives its own. */
-export async function workflowOfSession({ keys, sessions }: Pick<OperationsDependencies, 'keys' | 'sessions'>, sessionId: string): Promise<string> {
-  const derived = workflowIdOf(sessionId, keys.sessionId);
-  return (await sessions.find(derived)) ?? derived;
-}

@@ -2,7 +2,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { watchUpdate } from '../../workflows/messages.js';
 import type { OperationsDependencies, StatusResponse } from './dependencies.js';
 import { readStatus, toStatusResponse } from './readStatus.js';
-import { workflowOfSession } from './startWorkflowOperation.js';
+import { workflowOfSession } from './workflowOfSession.js';
 
 /**
  * Status changes of a session as they happen: `onChange` for the current status, then once per
