@@ -136,6 +136,17 @@ describe('issueRequest', () => {
     expect(await snapshot(subject)).toEqual(await snapshot(reference));
   });
 
+  it('a rerun after the removal leaves a key registered again since then alone (guard: only keys older than the record)', async () => {
+    const subject = await freshDatabase();
+    await seedKeys(subject);
+    await expect(activitiesOver(losingAnswerOf(subject, 'credentials', 'deleteMany'), { clock: fixedClock }).issueRequest(deregistration('wf-dereg'))).rejects.toThrow(AnswerLost);
+    // Meanwhile the user registers key-1 again (another operation, a minute later).
+    const again = { ...syntheticKey(keyIdOf('key-1')), createdAt: new Date(fixedClock().getTime() + 60_000), createdBy: 'wf-reg-again' };
+    await createCredentials(subject).add(again);
+    await activitiesOver(subject, { clock: fixedClock }).issueRequest(deregistration('wf-dereg'));
+    expect(await createCredentials(subject).listForUser('alice', again.appId)).toEqual([again]);
+  });
+
   it('a second deregistration (another operation) finds nothing left: noCredentials', async () => {
     const subject = await freshDatabase();
     await seedKeys(subject);

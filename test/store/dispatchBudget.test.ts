@@ -42,3 +42,12 @@ it('a settle run twice records one unanswered dispatch', async () => {
   await budget.savePendingClosed('user-d', 'wf-1', false, at(2));
   expect(await budget.load('user-d')).toEqual({ pending: {}, unanswered: [at(1).getTime()] });
 });
+
+it('a retried reservation is allowed although it took the last place', async () => {
+  const budget = createDispatchBudget(database.db);
+  const deps = { budget, dispatchLimits: { maxPending: 1, backOffAfterUnanswered: 2, backOffSeconds: 600 } };
+  expect(await reserveDispatch(deps, 'wf-1', 'user-e', at(0))).toEqual({ allowed: true });
+  expect(await reserveDispatch(deps, 'wf-1', 'user-e', at(1))).toEqual({ allowed: true });
+  expect(await reserveDispatch(deps, 'wf-2', 'user-e', at(1))).toMatchObject({ allowed: false, reason: 'tooManyPendingDispatches' });
+  expect(await budget.load('user-e')).toEqual({ pending: { 'wf-1': at(0).getTime() }, unanswered: [] });
+});
