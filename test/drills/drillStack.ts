@@ -77,11 +77,13 @@ export async function startDrillStack(name: string): Promise<DrillStack> {
   let fcmServer: Server | undefined;
   const mongo = new MongoClient(env.MONGODB_URI!, { serverSelectionTimeoutMS: 5_000 });
 
+  // A restart is the launcher's own `start()` again: same command, port and data.
   const startTemporal = async () => {
-    temporal = await startTemporalDevServer({ port: temporalPort, dbFile: join(dataDir, 'temporal.db'), searchAttributes: searchAttributeKeys, output });
+    temporal = await (temporal?.start() ??
+      startTemporalDevServer({ port: temporalPort, dbFile: join(dataDir, 'temporal.db'), searchAttributes: searchAttributeKeys, output }));
   };
   const startFerret = async () => {
-    ferretdb = await startFerretDb({ port: ferretPort, dataDir: join(dataDir, 'ferretdb'), output });
+    ferretdb = await (ferretdb?.start() ?? startFerretDb({ port: ferretPort, dataDir: join(dataDir, 'ferretdb'), output }));
   };
   const startFcm = async () => {
     fcmServer = emulator.app.listen(fcmPort, '127.0.0.1');
