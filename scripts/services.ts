@@ -14,8 +14,9 @@
  * - `ServiceStack` starts services one after the other and, when a step fails half-way, stops every
  *   service it already started (last first) before it rethrows; `stop()` stops them all in reverse
  *   order. `stopOnSignals()` makes SIGINT/SIGTERM (Ctrl-C) stop the stack.
- * - A process that exits for any reason (even `process.exit()` on Ctrl-C in vitest) SIGKILLs the
- *   process groups it started and did not stop: no run leaves a server behind.
+ * - A process that exits (even by `process.exit()` on Ctrl-C in vitest, or by a SIGINT, SIGTERM or
+ *   SIGHUP it does not handle otherwise) SIGKILLs the process groups it started and did not stop:
+ *   no run leaves a server behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -90,9 +91,20 @@ function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
 
 /** Process groups this process started and has not seen stopped; SIGKILLed when it exits. */
 const runningGroups = new Set<number>();
-process.once('exit', () => {
+const killRunningGroups = () => {
   for (const pid of runningGroups) signalGroup(pid, 'SIGKILL');
-});
+};
+process.once('exit', killRunningGroups);
+// A signal nobody else handles ends this process without 'exit' (e.g. a vitest fork that is
+// terminated): the groups go first, then the signal takes its default course. Where a handler
+// exists (a stack's stopOnSignals, vitest's own), that handler decides.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    if (process.listenerCount(signal) > 0) return;
+    killRunningGroups();
+    process.kill(process.pid, signal);
+  });
+}
 
 export interface ProcessServiceOptions {
   output: Output;
