@@ -21,7 +21,7 @@ import {
 } from './services.js';
 
 const dataDir = process.env.OUTBAND_DATA_DIR ?? join(projectRoot, 'data');
-const ports = { temporal: 7233, temporalUi: 8233, ferretdb: 27017, fcmEmulator: 4010, codecServer: 8081, demo: 3001 };
+const ports = { temporal: 7233, temporalUi: 8233, ferretdb: 27017, fcmEmulator: 4010, codecServer: 8081, demo: Number(process.env.DEMO_PORT ?? 3001) };
 
 const colours: Record<string, number> = { demo: 92, codec: 90, temporal: 35, ferretdb: 33, 'fcm-emulator': 36, worker: 34, api: 32 };
 const output: Output = (service, line) => {
