@@ -14,6 +14,7 @@ $('register-phone').addEventListener('click', async () => {
     const status = await follow(`/account/phone/${encodeURIComponent(started.sessionId)}/events`, say);
     if (status.status === 'succeeded') {
       $('registration').hidden = true;
+      $('phones').textContent = 'A new phone was registered just now.';
       say('Phone registered');
     }
   } catch (error) {
