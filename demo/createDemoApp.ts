@@ -23,6 +23,8 @@ export interface DemoOptions {
   cookieSecret: string;
   /** The FCM emulator the phone page receives pushes from, e.g. http://127.0.0.1:4010 */
   fcmEmulatorUrl: string;
+  /** How the phone and the browser are linked at login (default visual-string). */
+  channelLinking?: 'visual-string' | 'number-match';
 }
 
 interface Session {

@@ -20,7 +20,8 @@ if (!Number.isInteger(port) || port < 1 || port > 65_535) {
 const mongo = new MongoClient(mongodbUri);
 // Derived from the RP key so sessions survive a restart of the demo; development only.
 const cookieSecret = process.env.DEMO_COOKIE_SECRET ?? `demo-cookie:${rpKey}`.padEnd(32, '.');
-const app = await createDemoApp({ outbandUrl, rpKey, db: mongo.db(), cookieSecret, fcmEmulatorUrl });
+const channelLinking = process.env.DEMO_CHANNEL_LINKING === 'number-match' ? 'number-match' : 'visual-string';
+const app = await createDemoApp({ outbandUrl, rpKey, db: mongo.db(), cookieSecret, fcmEmulatorUrl, channelLinking });
 const server = app.listen(port, '127.0.0.1');
 await once(server, 'listening');
 process.stdout.write(`demo relying party on http://localhost:${port} (phone in the browser: http://localhost:${port}/phone)\n`);

@@ -16,6 +16,8 @@ export interface OutOfBandLoginOptions {
   cookieSecret: string;
   /** What the push notification says; default "Log in as <user>?". */
   notification?: (username: string) => { title?: string; body?: string };
+  /** Channel linking: compare a string (default) or pick the browser's number on the phone. */
+  channelLinking?: 'visual-string' | 'number-match';
   /** How long a pushed login or a fallback QR code stays valid (Outband's default 300 s). */
   timeoutSeconds?: number;
   /**
@@ -136,14 +138,14 @@ export function createOutOfBandLogin(options: OutOfBandLoginOptions): OutOfBandL
     if (!target) return refuse(res, targets.length ? 404 : 409, targets.length ? 'targetNotFound' : 'noPhone', targets.length ? 'That phone is not registered for this user.' : 'No phone is registered for this user.');
     const answer = await client.dispatch('authentication', {
       dispatchTargetId: target.id,
-      channelLinking: { mode: 'visual-string' },
+      channelLinking: { mode: options.channelLinking ?? 'visual-string' },
       dispatchInformation: { notification: notification(login.username) },
       timeoutSeconds,
       getUafRequest: { op: 'Auth', context: { username: login.username } },
     });
     if (answer.status !== 200) return refuse(res, 502, 'dispatchFailed', 'The login could not be started; try again.');
     remember(res, login, answer.body.sessionId);
-    res.json({ sessionId: answer.body.sessionId, dispatched: answer.body.dispatchResult === 'dispatched', dispatchResult: answer.body.dispatchResult, channelLinking: answer.body.channelLinking?.string });
+    res.json({ sessionId: answer.body.sessionId, dispatched: answer.body.dispatchResult === 'dispatched', dispatchResult: answer.body.dispatchResult, channelLinking: answer.body.channelLinking?.string, channelLinkingMode: answer.body.channelLinking?.mode });
   });
 
   router.post('/fallback', jsonOnly, async (req, res) => {

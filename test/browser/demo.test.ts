@@ -187,6 +187,27 @@ describe('the Alpine Bank demo with a phone in the browser', () => {
     await context.close();
   });
 
+  it('number match: the browser shows a number, the user picks it among the choices on the phone', async () => {
+    const app = await createDemoApp({ outbandUrl: stack.url, rpKey, db: stack.database.db, cookieSecret: 'browser-test-cookie-secret-0123456789abcdef', fcmEmulatorUrl: stack.fcm.url, channelLinking: 'number-match' });
+    const numberMatchDemo = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => numberMatchDemo.once('listening', resolve));
+    try {
+      const { context, page } = await openBrowser({ baseURL: `http://127.0.0.1:${(numberMatchDemo.address() as { port: number }).port}` });
+      await startPhoneLogin(page, 'alice');
+      const number = (await page.getByTestId('channel-linking').textContent())!;
+      expect(number).toMatch(/^\d{2}$/);
+      await alice.phone.getByRole('group', { name: /Pick the number/ }).waitFor();
+      expect(await alice.phone.getByRole('radio').count()).toBe(3);
+      await alice.phone.getByLabel(number, { exact: true }).check();
+      await alice.phone.getByRole('button', { name: 'Approve' }).click();
+      await welcome(page, 'alice');
+      await context.close();
+    } finally {
+      numberMatchDemo.closeAllConnections();
+      numberMatchDemo.close();
+    }
+  });
+
   it('deny on the phone: the page says so', async () => {
     const { context, page } = await openBrowser();
     await startPhoneLogin(page, 'alice');

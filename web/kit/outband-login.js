@@ -114,7 +114,8 @@ export function activate(form) {
     unreachable = !started.dispatched;
     say(unreachable ? texts.unreachable : texts.waiting);
     if (started.channelLinking) {
-      const line = element('p', { class: 'outband-linking' }, 'Check that your phone shows ');
+      const pick = started.channelLinkingMode === 'number-match';
+      const line = element('p', { class: 'outband-linking' }, pick ? 'On your phone, pick ' : 'Check that your phone shows ');
       line.append(element('strong', { 'data-testid': 'channel-linking' }, started.channelLinking));
       panel.append(line);
     }
