@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { OperationState } from '../../contract/operation.js';
+import { statusMemoKey, statusMemoOf } from '../../contract/statusMemo.js';
 import { workflowIdOf } from '../../store/sessionKeys.js';
 import { statusQuery } from '../../workflows/messages.js';
 import type { OperationsDependencies, StatusResponse } from './dependencies.js';
@@ -22,10 +23,17 @@ export async function readStatus(
   return viaIndex ?? { status: 'unknown', timestamp: new Date().toISOString() };
 }
 
-/** The status of one workflow, or undefined when it does not exist. */
+/**
+ * The status of one workflow, or undefined when it does not exist. One describe: Temporal answers
+ * it from its own state, with the memo the workflow keeps current (contract/statusMemo.ts), so a
+ * poll never wakes the worker. The query and the result remain for a workflow without that memo
+ * (started by an older version).
+ */
 async function statusOfWorkflow(handle: WorkflowHandle): Promise<StatusResponse | undefined> {
   try {
-    const { status } = await handle.describe();
+    const { status, memo } = await handle.describe();
+    const kept = memo?.[statusMemoKey] as OperationState | undefined;
+    if (kept && (status.name === 'RUNNING' || status.name === 'COMPLETED')) return toStatusResponse(kept);
     if (status.name === 'RUNNING') return toStatusResponse(await handle.query(statusQuery));
     if (status.name === 'COMPLETED') return toStatusResponse((await handle.result()) as OperationState);
     return { status: 'failed', timestamp: new Date().toISOString(), failureReason: 'cancelled' };
@@ -35,6 +43,8 @@ async function statusOfWorkflow(handle: WorkflowHandle): Promise<StatusResponse 
   }
 }
 
-export function toStatusResponse({ operation: _operation, updatedAt, ...fields }: OperationState): StatusResponse {
+/** The same shape whichever way the state was read (memo, query, result, watch): never the dispatcher's response. */
+export function toStatusResponse(state: OperationState): StatusResponse {
+  const { operation: _operation, updatedAt, ...fields } = statusMemoOf(state);
   return { ...fields, timestamp: new Date(updatedAt).toISOString() };
 }
