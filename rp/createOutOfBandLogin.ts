@@ -175,6 +175,13 @@ export function createOutOfBandLogin(options: OutOfBandLoginOptions): OutOfBandL
     await relayStatusEvents(client, req.params.sessionId, res, publicStatus);
   });
 
+  // Outband unreachable or a body that is not JSON: an answer in words, never an HTML error page.
+  router.use((error: { type?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    if (error.type === 'entity.parse.failed' || error.type === 'entity.too.large') return refuse(res, 400, 'invalidRequest', 'The request body is not valid JSON.');
+    refuse(res, 502, 'outbandUnavailable', 'The login service cannot be reached; try again.');
+  });
+
   router.finish = async (req, res) => {
     const login = pending.read(req);
     const sessionId = typeof req.body?.sessionId === 'string' ? req.body.sessionId : '';

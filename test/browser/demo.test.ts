@@ -285,6 +285,19 @@ describe('the Alpine Bank demo with a phone in the browser', () => {
     return sessionId;
   }
 
+  it('refuses a POST without the CSRF token, kit calls that are not JSON, and status of a session this browser did not start', async () => {
+    const form = await fetch(`${demoUrl}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=alice&password=x', redirect: 'manual' });
+    expect(form.status).toBe(403);
+    const notJson = await fetch(`${demoUrl}/outband/start`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=alice' });
+    expect({ status: notJson.status, body: await notJson.json() }).toMatchObject({ status: 415, body: { error: 'unsupportedMediaType' } });
+    const started = await fetch(`${demoUrl}/outband/start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"alice"}' });
+    const cookie = started.headers.get('set-cookie')!.split(';')[0]!;
+    const foreign = await fetch(`${demoUrl}/outband/status/some-other-session`, { headers: { cookie } });
+    expect({ status: foreign.status, body: await foreign.json() }).toMatchObject({ status: 404, body: { error: 'unknownSession' } });
+    const broken = await fetch(`${demoUrl}/outband/start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":' });
+    expect({ status: broken.status, body: await broken.json() }).toMatchObject({ status: 400, body: { error: 'invalidRequest' } });
+  });
+
   it('every page passes axe (no serious or critical violation) and every control is reachable by keyboard', async () => {
     const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
     const { context, page } = await openBrowser();
