@@ -13,10 +13,13 @@ export function consumes(...types: string[]): RequestHandler {
   };
 }
 
-/** 406 unless the client's `Accept` (when it sends one) admits the media type we answer with. */
-export function produces(type: string): RequestHandler {
+/**
+ * 406 unless the client's `Accept` (when it sends one) admits the media type we answer with, or
+ * one of `alsoAcceptable` (a JSON type a client may ask for instead of a JSON-based one).
+ */
+export function produces(type: string, ...alsoAcceptable: string[]): RequestHandler {
   return (req, _res, next) => {
-    if (req.get('accept') && !req.accepts(type)) {
+    if (req.get('accept') && !req.accepts([type, ...alsoAcceptable])) {
       next(new ApiError('notAcceptable', `This resource answers ${type} only.`));
       return;
     }

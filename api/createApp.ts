@@ -16,19 +16,25 @@ import { createUafRouter } from './uafRoutes.js';
 import { createTokenRouter } from './tokenRoutes.js';
 import { createStatusEventsRouter } from './statusEvents.js';
 import { createDispatchTargetRouter } from './dispatchTargetRoutes.js';
+import { registeredDispatcherIds } from './dispatcherIds.js';
+import { createRateLimits } from './rateLimits.js';
+import { requireRelyingParty } from './relyingParty.js';
 
 export interface AppDependencies {
   client: Client;
   db: Db;
   config: Config;
   logger: Logger;
+  /** Dispatcher ids a dispatch target may name; default: the built-ins (api/main.ts adds DISPATCH_PLUGINS). */
+  dispatcherIds?: readonly string[];
 }
 
 /** Builds the Express app over injected dependencies; `api/main.ts` only listens. */
-export function createApp({ client, db, config, logger }: AppDependencies): Express {
+export function createApp({ client, db, config, logger, dispatcherIds = registeredDispatcherIds(config.linkBaseUrl) }: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // The client address (rate limits) is the socket's, or the one TRUST_PROXY hops forwarded.
+  app.set('trust proxy', config.trustProxyHops > 0 ? config.trustProxyHops : false);
 
   app.use(
     pinoHttp({
@@ -46,6 +52,8 @@ export function createApp({ client, db, config, logger }: AppDependencies): Expr
       autoLogging: { ignore: (req) => req.url === '/healthz' },
     }),
   );
+  // First: a flood is refused before any parsing, lookup or Temporal call.
+  app.use(createRateLimits(config));
   // Before the JSON parser: codec batches may exceed the API's 64 KiB body limit. Off unless
   // CODEC_API_KEYS names operator keys; decode only (docs/api.md "Codec").
   if (config.codec.apiKeys.length) {
@@ -61,7 +69,7 @@ export function createApp({ client, db, config, logger }: AppDependencies): Expr
   }
   app.use(jsonBody);
 
-  app.use(createHealthRouter({ client, db, taskQueue: config.temporal.taskQueue }));
+  app.use(createHealthRouter({ client, db, taskQueue: config.temporal.taskQueue, relyingParty: requireRelyingParty(config.rpApiKeys) }));
   const keys = deriveKeys(config.serverSecret);
   const operations = createOperations({
     client,
@@ -72,8 +80,8 @@ export function createApp({ client, db, config, logger }: AppDependencies): Expr
   });
   app.use(createUafRouter({ config, keys, operations }));
   app.use(createTokenRouter({ config, operations }));
-  app.use(createStatusEventsRouter({ operations }));
-  app.use(createDispatchTargetRouter({ db, config, keys }));
+  app.use(createStatusEventsRouter({ operations, limits: config.eventStreams }));
+  app.use(createDispatchTargetRouter({ db, config, keys, dispatcherIds }));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -25,6 +25,8 @@ export interface DispatchTargetRoutesDependencies {
   db: Db;
   config: Pick<Config, 'rpApiKeys'>;
   keys: Pick<ServerKeys, 'deviceToken'>;
+  /** The dispatcher ids a target may name (api/dispatcherIds.ts). */
+  dispatcherIds: readonly string[];
   now?: () => Date;
 }
 
@@ -51,6 +53,13 @@ const usernameQuerySchema = z.object({ username: z.string().trim().min(1).max(25
 /** Without a given dispatcher: push where there is a push token, else a QR code. */
 const defaultDispatcher = (target: string | undefined) => (target === undefined ? 'png-qr-code' : 'firebase-cloud-messaging');
 
+/** 422 `dispatcherNotFound` unless the deployment registered a dispatcher with this id. */
+function checkRegistered(dispatcher: string | undefined, registered: readonly string[]): void {
+  if (dispatcher !== undefined && !registered.includes(dispatcher)) {
+    throw new ApiError('dispatcherNotFound', `dispatcher: no dispatcher is registered as ${JSON.stringify(dispatcher)}; use one of ${registered.join(', ')}.`);
+  }
+}
+
 function unauthorizedBearer(what: string): ApiError {
   return new ApiError('unauthorized', `This endpoint needs ${what}: Authorization: Bearer <token>.`);
 }
@@ -69,7 +78,7 @@ const publicView = (t: DispatchTargetRecord) => ({
   updatedAt: t.updatedAt.toISOString(),
 });
 
-export function createDispatchTargetRouter({ db, config, keys, now = () => new Date() }: DispatchTargetRoutesDependencies): Router {
+export function createDispatchTargetRouter({ db, config, keys, dispatcherIds, now = () => new Date() }: DispatchTargetRoutesDependencies): Router {
   const targets = createDispatchTargets(db);
   const requestIds = createRequestIds(db);
   const router = Router();
@@ -123,6 +132,7 @@ export function createDispatchTargetRouter({ db, config, keys, now = () => new D
         if (body.username !== undefined && body.username !== username) {
           throw new ApiError('usernameMismatch', 'username differs from the user of the device token.');
         }
+        checkRegistered(body.dispatcher, dispatcherIds);
         if (body.encryptionKey) await checkImportable(body.encryptionKey, 'encryption', 'encryptionKey');
         if (body.signatureKey) await checkImportable(body.signatureKey, 'signature', 'signatureKey');
         const created = await saving(() =>
@@ -178,6 +188,7 @@ export function createDispatchTargetRouter({ db, config, keys, now = () => new D
           now: at,
           recordFirstUse: (targetId, requestId, usedAt) => requestIds.recordFirstUse(targetId, requestId, usedAt),
         });
+        checkRegistered(changes.dispatcher, dispatcherIds);
         if (!(await saving(() => targets.update(id, changes, at)))) {
           throw new ApiError('dispatchTargetNotFound', 'There is no dispatch target with this id.');
         }

@@ -22,6 +22,15 @@ function fromBodyParser(error: { type?: unknown }): ApiError | undefined {
   }
 }
 
+/**
+ * Express decodes path parameters with decodeURIComponent, which throws a URIError on broken
+ * percent-encoding (`/targets/%E0%A4%A`) before any handler runs: that is the client's mistake.
+ */
+function fromPathDecoding(error: unknown): ApiError | undefined {
+  if (!(error instanceof URIError)) return undefined;
+  return new ApiError('invalidRequest', 'A path segment is not valid percent-encoded UTF-8.', undefined, { cause: error });
+}
+
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new ApiError('notFound', `No resource at ${req.method} ${req.path}.`));
 };
@@ -33,7 +42,7 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
       ? error
       : error instanceof CodedRefusal
         ? apiErrorOf(error.code, error.message, { cause: error })
-        : (fromBodyParser(error) ?? new ApiError('internalError', 'The server failed to handle the request.'));
+        : (fromBodyParser(error) ?? fromPathDecoding(error) ?? new ApiError('internalError', 'The server failed to handle the request.'));
   if (apiError.code === 'internalError') req.log?.error({ err: error }, 'unhandled error');
   if (res.headersSent) return;
   if (apiError.retryAfterSeconds !== undefined) res.set('Retry-After', String(Math.max(1, apiError.retryAfterSeconds)));
@@ -44,5 +53,6 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
       error: apiError.code,
       message: apiError.message,
       ...(apiError.uafStatusCode === undefined ? {} : { statusCode: apiError.uafStatusCode }),
+      ...(apiError.dispatchResult === undefined ? {} : { dispatchResult: apiError.dispatchResult }),
     });
 };

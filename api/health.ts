@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { pingDatabase } from '../store/database.js';
 import type { ProbeWorkflow } from '../contract/probe.js';
 import { resource } from './contentNegotiation.js';
@@ -10,6 +10,8 @@ export interface HealthDependencies {
   client: Client;
   db: Db;
   taskQueue: string;
+  /** `/healthz/workflow` starts a workflow: relying parties and their monitors only (api/relyingParty.ts). */
+  relyingParty: RequestHandler;
 }
 
 type Reachability = 'up' | 'down';
@@ -28,10 +30,10 @@ async function reachable(check: () => Promise<unknown>): Promise<Reachability> {
 
 /**
  * `GET /healthz`: can this API process reach Temporal and MongoDB (200, or 503 naming what is
- * down)? `GET /healthz/workflow`: the whole path, a `probe` workflow run by a worker whose activity
- * pings MongoDB.
+ * down)? `GET /healthz/workflow` (relying-party key: it starts a workflow): the whole path, a
+ * `probe` workflow run by a worker whose activity pings MongoDB.
  */
-export function createHealthRouter({ client, db, taskQueue }: HealthDependencies): Router {
+export function createHealthRouter({ client, db, taskQueue, relyingParty }: HealthDependencies): Router {
   const router = Router();
 
   resource(router, '/healthz', {
@@ -60,6 +62,7 @@ export function createHealthRouter({ client, db, taskQueue }: HealthDependencies
 
   resource(router, '/healthz/workflow', {
     get: [
+      relyingParty,
       async (_req, res) => {
         const started = performance.now();
         try {

@@ -5,7 +5,9 @@ import { loadConfigOrExit } from '../config/loadConfig.js';
 import { createDatabase } from '../store/database.js';
 import { ensureIndexes } from '../store/indexes.js';
 import { createDataConverter } from '../worker/dataConverter.js';
+import { loadDispatcherPlugins } from '../worker/loadDispatcherPlugins.js';
 import { createApp } from './createApp.js';
+import { registeredDispatcherIds } from './dispatcherIds.js';
 
 const config = loadConfigOrExit();
 const logger = pino({ name: 'outband-api' });
@@ -20,7 +22,10 @@ const client = new Client({
 const { client: mongo, db } = createDatabase(config.mongodbUri);
 await ensureIndexes(db);
 
-const server = createApp({ client, db, config, logger }).listen(config.port);
+// The plug-ins' ids, so a dispatch target naming an unregistered dispatcher is refused (422).
+const plugins = await loadDispatcherPlugins(config.dispatchPlugins, { linkBaseUrl: config.linkBaseUrl, publicUrl: config.publicUrl });
+const dispatcherIds = registeredDispatcherIds(config.linkBaseUrl, plugins);
+const server = createApp({ client, db, config, logger, dispatcherIds }).listen(config.port);
 await once(server, 'listening');
 logger.info({ port: config.port, publicUrl: config.publicUrl }, 'api listening');
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { UafStatusCode } from '../contract/errors.js';
+import { maxTransactionTextLength } from '../uaf/request/buildTransaction.js';
 import { ApiError } from './apiError.js';
 
 /** `context` and similar members arrive as stringified JSON (UAF HTTP transport) or as objects. */
@@ -17,12 +18,68 @@ export const jsonObject = <T extends z.ZodType>(schema: T) =>
 const username = z.string().trim().min(1).max(256);
 const base64url = z.string().regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
 
-/** UAF Transaction: text/plain (or image/png) content as base64url, at most 16 KiB encoded. */
-export const transactionSchema = z.strictObject({
-  contentType: z.enum(['text/plain', 'image/png']),
-  content: base64url.min(1).max(16_384),
-  tcDisplayPNGCharacteristics: z.array(z.record(z.string(), z.unknown())).optional(),
+/** UAF Transaction limits (UAF Protocol §3.5.1; conformance Auth-Req-2): what an authenticator shows. */
+export const transactionLimits = {
+  /** Longest text/plain content, in characters of the decoded UTF-8 text. */
+  textCharacters: maxTransactionTextLength,
+  /** Largest image/png content, in decoded bytes (the 64 KiB request body is the tighter bound). */
+  imageBytes: 65_536,
+  /** At most one entry per content type: the text and the image of the same transaction. */
+  entries: 2,
+} as const;
+
+const pngSignature = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
+const uint32 = z.number().int().min(0).max(0xffff_ffff);
+/** Metadata Statements §3.7 DisplayPNGCharacteristicsDescriptor. */
+const displayPngCharacteristics = z.strictObject({
+  width: uint32,
+  height: uint32,
+  bitDepth: z.number().int().min(0).max(255),
+  colorType: z.number().int().min(0).max(255),
+  compression: z.number().int().min(0).max(255),
+  filter: z.number().int().min(0).max(255),
+  interlace: z.number().int().min(0).max(255),
+  plte: z.array(z.strictObject({ r: z.number().int().min(0).max(255), g: z.number().int().min(0).max(255), b: z.number().int().min(0).max(255) })).max(256).optional(),
 });
+
+/** Why a transaction's decoded content breaks the UAF limits, or undefined. */
+function transactionContentProblem(contentType: 'text/plain' | 'image/png', content: string): string | undefined {
+  const bytes = Buffer.from(content, 'base64url');
+  if (contentType === 'image/png') {
+    if (bytes.length > transactionLimits.imageBytes) return `an image/png transaction has at most ${transactionLimits.imageBytes} bytes (has ${bytes.length})`;
+    return pngSignature.every((byte, i) => bytes[i] === byte) ? undefined : 'an image/png transaction must be a PNG';
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return 'a text/plain transaction must be base64url of UTF-8 text';
+  }
+  const characters = [...text].length;
+  return characters > transactionLimits.textCharacters ? `a text/plain transaction has at most ${transactionLimits.textCharacters} characters (has ${characters})` : undefined;
+}
+
+/** UAF Transaction: content as base64url within the UAF limits, the PNG characteristics with an image. */
+export const transactionSchema = z
+  .strictObject({
+    contentType: z.enum(['text/plain', 'image/png']),
+    // The longest base64url of the largest image: a cheap bound before decoding.
+    content: base64url.min(1).max(Math.ceil((transactionLimits.imageBytes * 4) / 3)),
+    tcDisplayPNGCharacteristics: displayPngCharacteristics.optional(),
+  })
+  .superRefine((transaction, ctx) => {
+    const problem = transactionContentProblem(transaction.contentType, transaction.content);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['content'], message: problem });
+    if (transaction.contentType === 'text/plain' && transaction.tcDisplayPNGCharacteristics !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['tcDisplayPNGCharacteristics'], message: 'belongs to an image/png transaction only' });
+    }
+  });
+
+const transactionsSchema = z
+  .array(transactionSchema)
+  .min(1)
+  .max(transactionLimits.entries)
+  .refine((entries) => new Set(entries.map((entry) => entry.contentType)).size === entries.length, 'has at most one entry per contentType');
 
 export const registrationRequestSchema = z.object({
   op: z.literal('Reg'),
@@ -34,7 +91,7 @@ export const authenticationRequestSchema = z.object({
   op: z.literal('Auth'),
   previousRequest: z.string().optional(),
   context: jsonObject(
-    z.object({ username: username.optional(), transaction: z.array(transactionSchema).min(1).max(4).optional() }),
+    z.object({ username: username.optional(), transaction: transactionsSchema.optional() }),
   ).default({}),
 });
 

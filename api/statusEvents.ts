@@ -2,6 +2,7 @@ import { Router, type Response } from 'express';
 import { ApiError } from './apiError.js';
 import { produces, resource } from './contentNegotiation.js';
 import type { Operations, StatusResponse } from './operations.js';
+import { publicStatusOf } from './publicStatus.js';
 
 /** A comment line now and then keeps proxies from closing a quiet stream; it costs no Temporal call. */
 const keepAliveMs = 15_000;
@@ -16,11 +17,22 @@ interface Watch {
  * change. However many browsers watch a session, this process runs one watcher for it: one
  * long-waiting Temporal update at a time, woken by the workflow itself, fanned out to all.
  */
-export function createStatusEventsRouter({ operations }: { operations: Operations }): Router {
+export interface StatusEventsDependencies {
+  operations: Operations;
+  /** Open streams allowed per session and per process (SSE_MAX_PER_SESSION, SSE_MAX_CONNECTIONS). */
+  limits: { perSession: number; perProcess: number };
+}
+
+/** How long a refused subscriber should wait: streams end with their operation, within minutes. */
+const retryAfterSeconds = 5;
+
+export function createStatusEventsRouter({ operations, limits }: StatusEventsDependencies): Router {
   const router = Router();
   const watches = new Map<string, Watch>();
+  // Every open stream holds a socket and a timer: bounded per session and for the whole process.
+  let openStreams = 0;
 
-  const send = (res: Response, status: StatusResponse) => res.write(`event: status\ndata: ${JSON.stringify(status)}\n\n`);
+  const send = (res: Response, status: StatusResponse) => res.write(`event: status\ndata: ${JSON.stringify(publicStatusOf(status))}\n\n`);
 
   function watch(sessionId: string): Watch {
     const existing = watches.get(sessionId);
@@ -47,6 +59,11 @@ export function createStatusEventsRouter({ operations }: { operations: Operation
       (req, res) => {
         const sessionId = String(req.params.sessionId);
         if (sessionId.length > 128) throw new ApiError('invalidRequest', 'sessionId is too long.');
+        if (openStreams >= limits.perProcess || (watches.get(sessionId)?.subscribers.size ?? 0) >= limits.perSession) {
+          const scope = openStreams >= limits.perProcess ? 'this server' : 'this session';
+          throw new ApiError('tooManyEventStreams', `Too many open event streams for ${scope}; close one or poll POST /nevisfido/status.`, undefined, { retryAfterSeconds });
+        }
+        openStreams++;
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
         res.flushHeaders();
         const current = watch(sessionId);
@@ -54,6 +71,7 @@ export function createStatusEventsRouter({ operations }: { operations: Operation
         if (current.last) send(res, current.last);
         const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
         res.on('close', () => {
+          openStreams--;
           clearInterval(keepAlive);
           current.subscribers.delete(res);
         });

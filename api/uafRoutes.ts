@@ -5,7 +5,8 @@ import { buildTrustedFacets, UafError, UafStatusCode, verifyServerData } from '.
 import { ApiError } from './apiError.js';
 import { consumes, produces, resource } from './contentNegotiation.js';
 import type { Operations } from './operations.js';
-import { requireRelyingParty } from './relyingParty.js';
+import { publicStatusOf } from './publicStatus.js';
+import { relyingPartyOrAnonymous, requireRelyingParty } from './relyingParty.js';
 import {
   authenticationRequestSchema,
   deregistrationRequestSchema,
@@ -70,7 +71,10 @@ export function createUafRouter({ config, keys, operations }: UafRoutesDependenc
   const facets = JSON.stringify(buildTrustedFacets({ ids: config.uaf.trustedFacets, allowAnyId: true }));
 
   resource(router, '/nevisfido/uaf/1.1/facets', {
-    get: [(_req, res) => void res.type('application/fido.trusted-apps+json').send(facets)],
+    get: [
+      produces('application/fido.trusted-apps+json', 'application/json'),
+      (_req, res) => void res.type('application/fido.trusted-apps+json').send(facets),
+    ],
   });
 
   resource(router, '/nevisfido/uaf/1.1/request/registration', {
@@ -86,9 +90,17 @@ export function createUafRouter({ config, keys, operations }: UafRoutesDependenc
 
   resource(router, '/nevisfido/uaf/1.1/request/authentication', {
     post: [
+      // A relying-party key by default: each call starts a workflow that stays open for the
+      // request's lifetime. ALLOW_APP_INITIATED_AUTHENTICATION lets an app ask without one, for a
+      // username-less login only: naming a user would tell an anonymous caller whether the user
+      // exists and which keys it has, and a transaction is the relying party's to word.
+      relyingPartyOrAnonymous(config.rpApiKeys, config.allowAppInitiatedAuthentication),
       ...acceptsUaf,
       async (req, res) => {
         const { context } = parseBody(authenticationRequestSchema, req.body, requestInvalid);
+        if (res.locals.relyingParty !== true && (context.username !== undefined || context.transaction !== undefined)) {
+          throw new ApiError('invalidRequest', 'context: username and transaction need a relying-party key (Authorization: Bearer <key>).', requestInvalid);
+        }
         sendUaf(res, await operations.start('authentication', { username: context.username, transaction: context.transaction }));
       },
     ],
@@ -128,7 +140,7 @@ export function createUafRouter({ config, keys, operations }: UafRoutesDependenc
       ...acceptsJson,
       async (req, res) => {
         const { sessionId } = parseBody(statusRequestSchema, req.body);
-        res.json(await operations.status(sessionId));
+        res.json(publicStatusOf(await operations.status(sessionId)));
       },
     ],
   });

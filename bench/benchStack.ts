@@ -165,7 +165,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       '/healthz/workflow',
       async () => {
         try {
-          return (await fetch(`${apiUrl}/healthz/workflow`, { signal: AbortSignal.timeout(10_000) })).status === 200;
+          return (await fetch(`${apiUrl}/healthz/workflow`, { headers: { authorization: `Bearer ${env.RP_API_KEYS}` }, signal: AbortSignal.timeout(10_000) })).status === 200;
         } catch {
           return false;
         }

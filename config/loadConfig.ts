@@ -33,6 +33,14 @@ export interface Config {
   dispatchPlugins: string[];
   /** Push-fatigue limits (our extension; README "Configuration"). */
   dispatchLimits: { maxPending: number; backOffAfterUnanswered: number; backOffSeconds: number };
+  /** `request/authentication` without a relying-party key (then without `username` and `transaction`). */
+  allowAppInitiatedAuthentication: boolean;
+  /** Requests per window per client address and per relying-party key, over every endpoint (api/rateLimits.ts). */
+  rateLimits: { windowSeconds: number; perAddress: number; perRelyingPartyKey: number };
+  /** Open status event streams per session and per API process (api/statusEvents.ts). */
+  eventStreams: { perSession: number; perProcess: number };
+  /** Reverse proxies in front of the API whose X-Forwarded-For is believed (0: the socket's address is the client's). */
+  trustProxyHops: number;
 }
 
 /** A variable that is set but invalid, or required and missing. The message names it. */
@@ -114,7 +122,13 @@ const variables = {
   DISPATCH_MAX_PENDING: z.coerce.number().int().min(1).max(100).default(3),
   DISPATCH_BACKOFF_AFTER_UNANSWERED: z.coerce.number().int().min(1).max(100).default(3),
   DISPATCH_BACKOFF_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
-} as const;
+  ALLOW_APP_INITIATED_AUTHENTICATION: flag,
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000_000).default(60_000),
+  RATE_LIMIT_PER_RP_KEY: z.coerce.number().int().min(1).max(10_000_000).default(60_000),
+  SSE_MAX_PER_SESSION: z.coerce.number().int().min(1).max(1_000).default(10),
+  SSE_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
 
 type Variable = keyof typeof variables;
 type Parsed = { [K in Variable]: z.output<(typeof variables)[K]> };
@@ -167,6 +181,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backOffAfterUnanswered: v.DISPATCH_BACKOFF_AFTER_UNANSWERED,
       backOffSeconds: v.DISPATCH_BACKOFF_SECONDS,
     },
+    allowAppInitiatedAuthentication: v.ALLOW_APP_INITIATED_AUTHENTICATION,
+    rateLimits: { windowSeconds: v.RATE_LIMIT_WINDOW_SECONDS, perAddress: v.RATE_LIMIT_PER_ADDRESS, perRelyingPartyKey: v.RATE_LIMIT_PER_RP_KEY },
+    eventStreams: { perSession: v.SSE_MAX_PER_SESSION, perProcess: v.SSE_MAX_CONNECTIONS },
+    trustProxyHops: v.TRUST_PROXY,
   };
 }
 

@@ -23,6 +23,10 @@ const projectErrorCodes = {
   unsupportedMediaType: { http: 415, uaf: null },
   internalError: { http: 500, uaf: UafStatusCode.internalServerError },
   serviceUnavailable: { http: 503, uaf: null },
+  /** Rate limit per client address or per relying-party key (api/rateLimits.ts). */
+  tooManyRequests: { http: 429, uaf: null },
+  /** Server-Sent Events streams per session or per process (api/statusEvents.ts). */
+  tooManyEventStreams: { http: 429, uaf: null },
   // Refusals of an operation workflow (workflows/operationSession.ts)
   noCredentials: { http: 404, uaf: UafStatusCode.unknownKeyId },
   operationNotFound: { http: 404, uaf: UafStatusCode.requestInvalid },
@@ -53,6 +57,8 @@ const projectErrorCodes = {
   malformedJws: { http: 400, uaf: null },
   dispatchTargetNameTaken: { http: 422, uaf: null },
   signatureKeyMissing: { http: 422, uaf: null },
+  /** A target naming a dispatcher this deployment has not registered (built-ins and DISPATCH_PLUGINS). */
+  dispatcherNotFound: { http: 422, uaf: null },
 } as const satisfies Record<string, ErrorStatus>;
 
 export interface ErrorStatus {

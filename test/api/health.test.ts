@@ -50,7 +50,7 @@ describe('GET /healthz/workflow', () => {
     const { url, server } = await listen(createApp({ client: temporal.client, db: database.db, config, logger }));
     try {
       await worker.runUntil(async () => {
-        const response = await fetch(`${url}/healthz/workflow`);
+        const response = await fetch(`${url}/healthz/workflow`, { headers: { authorization: `Bearer ${config.rpApiKeys[0]}` } });
         expect(response.status).toBe(200);
         expect(await response.json()).toMatchObject({ status: 'ok', taskQueue, database: 'reachable' });
       });
@@ -71,7 +71,7 @@ describe('GET /healthz/workflow', () => {
     const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueName('no-worker') });
     const { url, server } = await listen(createApp({ client: temporal.client, db: database.db, config, logger }));
     try {
-      const response = await fetch(`${url}/healthz/workflow`);
+      const response = await fetch(`${url}/healthz/workflow`, { headers: { authorization: `Bearer ${config.rpApiKeys[0]}` } });
       expect(response.status).toBe(503);
       expect(await response.json()).toMatchObject({ error: 'serviceUnavailable' });
     } finally {

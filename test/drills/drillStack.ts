@@ -161,7 +161,7 @@ export async function startDrillStack(name: string): Promise<DrillStack> {
     async ready(timeoutMs = 90_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
-        const status = await fetch(`${url}/healthz/workflow`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.status, () => 0);
+        const status = await fetch(`${url}/healthz/workflow`, { headers: { authorization: `Bearer ${env.RP_API_KEYS}` }, signal: AbortSignal.timeout(10_000) }).then((r) => r.status, () => 0);
         if (status === 200) return;
         await new Promise((resolve) => setTimeout(resolve, 500));
       }

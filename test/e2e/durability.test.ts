@@ -75,7 +75,7 @@ describe('durability', () => {
     // From here only worker processes serve the task queue.
     await stack.stopWorker();
     const first = startWorkerProcess();
-    const request = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: 'grace' } });
+    const request = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: 'grace' } }, rp);
     expect(request.status).toBe(200);
     first.kill('SIGKILL');
     await once(first, 'exit');
@@ -104,7 +104,7 @@ describe('durability', () => {
         const registration = await post('/nevisfido/uaf/1.1/request/registration', { op: 'Reg', context: { username: name } }, rp);
         expect(registration).toMatchObject({ status: 200 });
         await phone.respond(registration.body as never, `${stack.url}/nevisfido`);
-        const authentication = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: name } });
+        const authentication = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: name } }, rp);
         expect(authentication).toMatchObject({ status: 200 });
         await phone.respond(authentication.body as never, `${stack.url}/nevisfido`);
         return [(await status(registration.body)).status, (await status(authentication.body)).status];

@@ -56,7 +56,7 @@ describe('in-band operations', () => {
       finalSessionId: registrationSession,
     });
 
-    const authenticationRequest = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: 'alice' } });
+    const authenticationRequest = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: 'alice' } }, asRelyingParty());
     const authenticationSession = sessionIdOf(authenticationRequest.body as never);
     expect(await status(authenticationSession)).toMatchObject({ status: 'clientAuthenticating' });
     await phone.respond(authenticationRequest.body as never, `${stack.url}/nevisfido`);
@@ -64,7 +64,7 @@ describe('in-band operations', () => {
 
     const text = 'Pay 100.00 CHF to Bob';
     const transaction = [{ contentType: 'text/plain', content: Buffer.from(text).toString('base64url') }];
-    const confirmationRequest = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: JSON.stringify({ username: 'alice', transaction }) });
+    const confirmationRequest = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: JSON.stringify({ username: 'alice', transaction }) }, asRelyingParty());
     expect(confirmationRequest.status).toBe(200);
     await phone.respond(confirmationRequest.body as never, `${stack.url}/nevisfido`);
     expect(await status(sessionIdOf(confirmationRequest.body as never))).toMatchObject({ status: 'succeeded', userId: 'alice' });
@@ -74,7 +74,7 @@ describe('in-band operations', () => {
     await phone.respond(deregistration.body as never, `${stack.url}/nevisfido`);
     expect(await status(sessionIdOf(deregistration.body as never))).toMatchObject({ status: 'succeeded' });
 
-    const afterwards = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: 'alice' } });
+    const afterwards = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: 'alice' } }, asRelyingParty());
     expect(afterwards).toMatchObject({ status: 404, body: { error: 'noCredentials', statusCode: 1481 } });
   });
 });
@@ -91,7 +91,7 @@ describe('two users on one phone', () => {
     const [carolKey, daveKey] = [await keyOf('carol'), await keyOf('dave')];
     expect(carolKey).not.toBe(daveKey);
 
-    const request = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: 'dave' } });
+    const request = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: 'dave' } }, asRelyingParty());
     const [message] = JSON.parse(request.body.uafRequest);
     expect(message.policy.accepted).toEqual([[{ aaid: ['4F42#0001'], keyIDs: [daveKey] }]]);
 
@@ -108,7 +108,7 @@ describe('two users on one phone', () => {
     const registration = await post('/nevisfido/uaf/1.1/request/registration', { op: 'Reg', context: { username: 'erin' } }, asRelyingParty());
     await phone.respond(registration.body as never, `${stack.url}/nevisfido`);
 
-    const request = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: '{}' });
+    const request = await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: '{}' }, asRelyingParty());
     const [message] = JSON.parse(request.body.uafRequest);
     expect(message.policy.accepted).toContainEqual([{ aaid: ['4F42#0002'] }]);
     await phone.respond(request.body as never, `${stack.url}/nevisfido`);

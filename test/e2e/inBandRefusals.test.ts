@@ -64,7 +64,7 @@ describe('request endpoints refuse bad input', () => {
     { name: 'an oversized body', path: registration, init: { body: JSON.stringify({ op: 'Reg', context: { username: 'x'.repeat(70_000) } }), headers: rp() }, status: 413, error: 'payloadTooLarge' },
     { name: 'an unacceptable Accept', path: registration, init: { body: good, headers: { ...rp(), accept: 'text/html' } }, status: 406, error: 'notAcceptable' },
     { name: 'GET', path: registration, init: { method: 'GET', headers: rp() }, status: 405, error: 'methodNotAllowed' },
-    { name: 'a transaction of an unknown type', path: '/nevisfido/uaf/1.1/request/authentication', init: { body: JSON.stringify({ op: 'Auth', context: { transaction: [{ contentType: 'text/html', content: 'eA' }] } }) }, status: 400, error: 'invalidRequest', statusCode: 1491 },
+    { name: 'a transaction of an unknown type', path: '/nevisfido/uaf/1.1/request/authentication', init: { body: JSON.stringify({ op: 'Auth', context: { transaction: [{ contentType: 'text/html', content: 'eA' }] } }), headers: rp() }, status: 400, error: 'invalidRequest', statusCode: 1491 },
     { name: 'deregistration without RP key', path: '/nevisfido/uaf/1.1/request/deregistration', init: { body: JSON.stringify({ op: 'Dereg', context: { mode: 'username', username: 'x' } }) }, status: 401, error: 'unauthorized' },
     { name: 'deregistration in an unknown mode', path: '/nevisfido/uaf/1.1/request/deregistration', init: { body: JSON.stringify({ op: 'Dereg', context: { mode: 'all', username: 'x' } }), headers: rp() }, status: 400, error: 'invalidRequest', statusCode: 1491 },
     { name: 'a status request without sessionId', path: '/nevisfido/status', init: { body: '{}', headers: { 'content-type': 'application/json' } }, status: 400, error: 'invalidRequest' },
@@ -93,7 +93,7 @@ describe('response endpoints refuse bad responses and write nothing', () => {
     const phone = phoneWith(misbehaviour);
     const reg = await post('/nevisfido/uaf/1.1/request/registration', { op: 'Reg', context: { username: name } }, rp());
     await phone.respond(reg.body as never, `${stack.url}/nevisfido`);
-    const request = (await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: name } })).body;
+    const request = (await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: name } }, rp())).body;
     return { name, phone, request };
   }
   const submit = (uafResponse: string) => post(responsePath, { uafResponse });
@@ -136,7 +136,7 @@ describe('response endpoints refuse bad responses and write nothing', () => {
 
   it('a response to another request (wrong challenge) → 422 challengeMismatch, and that operation fails', async () => {
     const { name, phone, request } = await registeredUser();
-    const other = (await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: name } })).body;
+    const other = (await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: name } }, rp())).body;
     const response = JSON.parse(await phone.client.authenticate(request.uafRequest, { username: name }));
     response[0].header.serverData = JSON.parse(other.uafRequest)[0].header.serverData;
     expect(await submit(JSON.stringify(response))).toEqual({ status: 422, body: { error: 'challengeMismatch', message: expect.any(String), statusCode: 1498 } });
@@ -169,7 +169,7 @@ describe('response endpoints refuse bad responses and write nothing', () => {
     const clone = phoneWith({ staleCounter: true });
     const reg = await post('/nevisfido/uaf/1.1/request/registration', { op: 'Reg', context: { username: `${name}-clone` } }, rp());
     await clone.respond(reg.body as never, `${stack.url}/nevisfido`);
-    const cloneRequest = (await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: `${name}-clone` } })).body;
+    const cloneRequest = (await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: `${name}-clone` } }, rp())).body;
     const counter = await counterOf(`${name}-clone`);
     const response = await submit(await clone.client.authenticate(cloneRequest.uafRequest, { username: `${name}-clone` }));
     expect(response).toEqual({ status: 422, body: { error: 'counterNotIncreased', message: expect.any(String), statusCode: 1401 } });
@@ -180,7 +180,7 @@ describe('response endpoints refuse bad responses and write nothing', () => {
   it('a tampered transaction text → 422 transactionHashMismatch', async () => {
     const { name, phone } = await registeredUser();
     const transaction = [{ contentType: 'text/plain', content: Buffer.from('Pay 10 CHF to Bob').toString('base64url') }];
-    const request = (await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: name, transaction } })).body;
+    const request = (await post('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: { username: name, transaction } }, rp())).body;
     // A man in the middle changes the text the phone shows and signs.
     const messages = JSON.parse(request.uafRequest);
     messages[0].transaction[0].content = Buffer.from('Pay 9999 CHF to Eve').toString('base64url');

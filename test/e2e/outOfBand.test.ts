@@ -195,7 +195,7 @@ describe('out-of-band', () => {
   });
 
   it('a fallback for an in-band session, or for no session, is refused', async () => {
-    const inBand = await call('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: '{}' });
+    const inBand = await call('/nevisfido/uaf/1.1/request/authentication', { op: 'Auth', context: '{}' }, asRp);
     const sessionId = JSON.parse(inBand.body.uafRequest)[0].header.exts[0].data;
     const fallback = (fallbackFor: string) =>
       dispatch('authentication', { dispatcher: 'link', fallbackFor, getUafRequest: getUafRequest('authentication', {}) });

@@ -35,7 +35,7 @@ it('api and worker processes serve a workflow end to end and stop cleanly on SIG
   const worker = start('worker/main.ts', env);
   const api = start('api/main.ts', env);
   try {
-    const probe = async () => (await fetch(`http://127.0.0.1:${port}/healthz/workflow`).catch(() => undefined))?.status;
+    const probe = async () => (await fetch(`http://127.0.0.1:${port}/healthz/workflow`, { headers: { authorization: `Bearer ${env.RP_API_KEYS}` } }).catch(() => undefined))?.status;
     await expect.poll(probe, { timeout: 60_000, interval: 500 }).toBe(200);
 
     // Request logs carry method, path and status, never the bearer key.

@@ -37,7 +37,7 @@ async function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> 
   child.kill(signal);
   await exited;
 }
-const healthy = async () => (await fetch(`${url}/healthz/workflow`).catch(() => undefined))?.status;
+const healthy = async () => (await fetch(`${url}/healthz/workflow`, { headers: { authorization: `Bearer ${env.RP_API_KEYS}` } }).catch(() => undefined))?.status;
 
 beforeAll(async () => {
   const emulator = createFcmEmulator({ logger: pino({ level: 'silent' }) });
