@@ -174,10 +174,15 @@ export function createDrill(stack: DrillStack) {
     return { sessionId: answer.body.sessionId, payload: await device.push.nextPayload({ timeoutMs: 15_000 }) };
   }
 
+  /** One redeem call for the token of a push, as the phone sends it. */
+  async function redeem(device: Device, payload: DispatchPayload): Promise<Answer> {
+    const nma = await decodeNmaPayload(payload, { decryptionKey: device.keys.encryption.privateKey });
+    return post(nma.redeem_url, { token: nma.token });
+  }
+
   /** The phone redeems the token of a push and gets the UAF request. */
   async function redeemed(device: Device, payload: DispatchPayload): Promise<string> {
-    const nma = await decodeNmaPayload(payload, { decryptionKey: device.keys.encryption.privateKey });
-    const answer = await retrying(() => post(nma.redeem_url, { token: nma.token }));
+    const answer = await retrying(() => redeem(device, payload));
     expect(answer.status, `redeem: ${JSON.stringify(answer.body)}`).toBe(200);
     return answer.body.uafRequest;
   }
@@ -286,7 +291,7 @@ export function createDrill(stack: DrillStack) {
     return { calls, duringFault };
   }
 
-  return { run, calls };
+  return { run, calls, enrol, dispatched, redeem, redeemed, settle, status, retrying };
 }
 
 /** The drill's HTTP verdict, with the calls that broke it in the failure message. */
