@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { toolPath } from '../../scripts/services.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -8,14 +9,15 @@ import { bundleWorkflows } from '../setup/harness.js';
 import { startTestStack, type TestStack } from '../setup/stack.js';
 
 let stack: TestStack;
+const operatorKey = `operator-${randomBytes(16).toString('hex')}`;
 beforeAll(async () => {
-  stack = await startTestStack(await bundleWorkflows());
+  stack = await startTestStack(await bundleWorkflows(), { CODEC_API_KEYS: operatorKey });
 });
 afterAll(() => stack?.close());
 
 const username = 'zoe.secret-user@example.com';
 
-it('keeps user names, challenges and tokens out of the history in clear; the codec endpoint decodes for an RP key only', async () => {
+it('keeps user names, challenges and tokens out of the history in clear; the codec endpoint decodes for an operator key only', async () => {
   const post = async (path: string, body: unknown, headers: Record<string, string> = {}): Promise<any> =>
     (await fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })).json();
   const rp = { authorization: `Bearer ${stack.config.rpApiKeys[0]}` };
@@ -67,11 +69,13 @@ it('keeps user names, challenges and tokens out of the history in clear; the cod
   expect(typedSearchAttributes.get(statusKey)).toBe('succeeded');
   expect(typedSearchAttributes.get(userHashKey)).toMatch(/^[0-9a-f]{32}$/);
 
-  // The codec endpoint: the workflow input decodes back to the user name, for a key holder only.
+  // The codec endpoint: the workflow input decodes back to the user name, for an operator only
+  // (CODEC_API_KEYS; a relying-party key is not enough: test/security/codecAccess.test.ts).
   const started = JSON.parse(raw).events[0].workflowExecutionStartedEventAttributes.input;
   const decode = (headers: Record<string, string>) =>
     fetch(`${stack.url}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(started) });
   expect((await decode({})).status).toBe(401);
-  const decoded = (await (await decode(rp)).json()) as { payloads: { data: string }[] };
+  expect((await decode(rp)).status).toBe(401);
+  const decoded = (await (await decode({ authorization: `Bearer ${operatorKey}` })).json()) as { payloads: { data: string }[] };
   expect(Buffer.from(decoded.payloads[0]!.data, 'base64').toString()).toContain(username);
 });

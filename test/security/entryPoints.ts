@@ -5,7 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { projectRoot } from '../../scripts/services.js';
 
-export type Entry = 'api/main.ts' | 'worker/main.ts';
+export type Entry = 'api/main.ts' | 'worker/main.ts' | 'scripts/codecServer.ts';
 
 export interface Spawned {
   child: ChildProcess;
