@@ -6,6 +6,7 @@ import { pinoHttp } from 'pino-http';
 import { deriveKeys } from '../config/deriveKeys.js';
 import type { Config } from '../config/loadConfig.js';
 import { errorHandler, notFoundHandler } from './errorHandler.js';
+import { createLoadShedding } from './loadShedding.js';
 import { createHealthRouter } from './health.js';
 import { jsonBody } from './jsonBody.js';
 import { createOperations } from './operations.js';
@@ -67,6 +68,8 @@ export function createApp({ client, db, config, logger, dispatcherIds = register
       }),
     );
   }
+  // Overload: a quick 503 + Retry-After instead of a queue, before the body is even read.
+  app.use(createLoadShedding({ maxInFlight: config.maxInFlight }));
   app.use(jsonBody);
 
   app.use(createHealthRouter({ client, db, taskQueue: config.temporal.taskQueue, relyingParty: requireRelyingParty(config.rpApiKeys) }));

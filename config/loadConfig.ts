@@ -31,6 +31,8 @@ export interface Config {
   serverSecret: Uint8Array;
   /** Module paths of custom dispatchers (worker/loadDispatcherPlugins.ts). */
   dispatchPlugins: string[];
+  /** Requests answered at once by one API process; beyond, 503 + Retry-After (api/loadShedding.ts). */
+  maxInFlight: number;
   /** Push-fatigue limits (our extension; README "Configuration"). */
   dispatchLimits: { maxPending: number; backOffAfterUnanswered: number; backOffSeconds: number };
   /** `request/authentication` without a relying-party key (then without `username` and `transaction`). */
@@ -119,6 +121,7 @@ const variables = {
   PAYLOAD_CODEC_KEY: base64Key(32, true),
   SERVER_SECRET: base64Key(32, false),
   DISPATCH_PLUGINS: commaList.optional(),
+  API_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(64),
   DISPATCH_MAX_PENDING: z.coerce.number().int().min(1).max(100).default(3),
   DISPATCH_BACKOFF_AFTER_UNANSWERED: z.coerce.number().int().min(1).max(100).default(3),
   DISPATCH_BACKOFF_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
@@ -176,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     payloadCodecKey: v.PAYLOAD_CODEC_KEY,
     serverSecret: v.SERVER_SECRET,
     dispatchPlugins: v.DISPATCH_PLUGINS ?? [],
+    maxInFlight: v.API_MAX_IN_FLIGHT,
     dispatchLimits: {
       maxPending: v.DISPATCH_MAX_PENDING,
       backOffAfterUnanswered: v.DISPATCH_BACKOFF_AFTER_UNANSWERED,

@@ -1,0 +1,38 @@
+import type { RequestHandler } from 'express';
+import { ApiError } from './apiError.js';
+
+/** Not counted: health checks (an orchestrator must see them) and status streams (long-lived; SSE_MAX_* bound them). */
+const isExempt = (path: string) => path.startsWith('/healthz') || path.endsWith('/events');
+
+export interface LoadShedding extends RequestHandler {
+  /** Requests now being answered (for tests and metrics). */
+  inFlight(): number;
+}
+
+/**
+ * Past `maxInFlight` requests at once in this process, the next one is answered 503 with
+ * `Retry-After: 1` at once, before its body is read or Temporal is called: under overload a
+ * client hears "later" within milliseconds instead of waiting in a queue for its deadline. A shed
+ * request started nothing, so no accepted operation is lost; one let through runs to its end.
+ */
+export function createLoadShedding({ maxInFlight }: { maxInFlight: number }): LoadShedding {
+  let inFlight = 0;
+  const handler: RequestHandler = (req, res, next) => {
+    if (isExempt(req.path)) return next();
+    if (inFlight >= maxInFlight) {
+      return next(new ApiError('serviceUnavailable', 'The server is at capacity; try again shortly.', undefined, { retryAfterSeconds: 1 }));
+    }
+    inFlight++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      inFlight--;
+    };
+    // `finish` when the answer is written, `close` when the client left first: either ends the slot.
+    res.once('finish', release);
+    res.once('close', release);
+    next();
+  };
+  return Object.assign(handler, { inFlight: () => inFlight });
+}
