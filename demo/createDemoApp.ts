@@ -4,10 +4,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Db } from 'mongodb';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { createOutbandClient } from '../rp/createOutbandClient.js';
-import { createOutOfBandLogin, OutOfBandLoginError, publicStatus } from '../rp/createOutOfBandLogin.js';
-import { relayStatusEvents } from '../rp/relayStatusEvents.js';
-import { signedCookie } from '../rp/signedCookie.js';
+import { createOutbandClient, createOutOfBandLogin, OutOfBandLoginError, publicStatus, relayStatusEvents, signedCookie } from '../rp/index.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { accountPage, loginPage, payPage, signupPage } from './pages.js';
 import { createPhoneRoutes } from './phoneRoutes.js';

@@ -1,10 +1,10 @@
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import express, { Router, type Request, type Response, type NextFunction } from 'express';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { createOutbandClient, type OutbandClient, type StatusResponse } from './createOutbandClient.js';
+import { createOutbandClient, type OutbandClient } from './createOutbandClient.js';
 import { signedCookie } from './signedCookie.js';
+import { buildKit } from './buildKit.js';
+import { publicStatus } from './publicStatus.js';
 import { relayStatusEvents } from './relayStatusEvents.js';
 
 export interface OutOfBandLoginOptions {
@@ -55,7 +55,6 @@ interface PendingLogin {
   sessions: string[];
 }
 
-const kitSource = fileURLToPath(new URL('../web/kit/outband-login.js', import.meta.url));
 /** Sessions a browser may follow per login: the push plus a few fallbacks. */
 const maxSessionsPerLogin = 8;
 
@@ -64,12 +63,6 @@ const dispatchSchema = z.object({ targetId: z.string().min(1).max(128).optional(
 const fallbackSchema = z.object({ sessionId: z.string().min(1).max(128), mobile: z.boolean().default(false) });
 
 const refuse = (res: Response, status: number, error: string, message: string) => void res.status(status).json({ error, message });
-
-/** The kit as a classic script and as an ES module, minified once per process. */
-export async function buildKit(format: 'iife' | 'esm'): Promise<string> {
-  const result = await build({ entryPoints: [kitSource], bundle: true, minify: true, format, globalName: format === 'iife' ? 'OutbandLogin' : undefined, write: false, target: 'es2020', logLevel: 'silent' });
-  return result.outputFiles[0]!.text;
-}
 
 function rememberInProcess(): (sessionId: string) => Promise<boolean> {
   const used = new Map<string, number>();
@@ -197,9 +190,4 @@ export function createOutOfBandLogin(options: OutOfBandLoginOptions): OutOfBandL
     return { username: login.username };
   };
   return router;
-}
-
-/** What the browser needs of a status: no authenticator ids or token details. */
-export function publicStatus(status: StatusResponse): Pick<StatusResponse, 'status' | 'failureReason' | 'clientErrorCode'> {
-  return { status: status.status, ...(status.failureReason && { failureReason: status.failureReason }), ...(status.clientErrorCode !== undefined && { clientErrorCode: status.clientErrorCode }) };
 }

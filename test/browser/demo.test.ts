@@ -39,7 +39,23 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+const axeScript = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** A screenshot kept as a test artifact, and an axe check of the page in that state. */
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+  await expectAccessible(page, name);
+}
+
+/** axe-core on the page as it is now: no serious or critical violation. */
+async function expectAccessible(page: Page, state: string): Promise<void> {
+  await page.addScriptTag({ path: axeScript });
+  const violations = await page.evaluate(async () => {
+    const result = await (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run();
+    return result.violations.filter(({ impact }) => impact === 'serious' || impact === 'critical').map(({ id }) => id);
+  });
+  expect({ state, violations }).toEqual({ state, violations: [] });
+}
 
 /** A browser of its own (its own cookies), on the demo. */
 async function openBrowser(options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
@@ -299,7 +315,6 @@ describe('the Alpine Bank demo with a phone in the browser', () => {
   });
 
   it('every page passes axe (no serious or critical violation) and every control is reachable by keyboard', async () => {
-    const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
     const { context, page } = await openBrowser();
     const pages: [string, () => Promise<void>][] = [
       ['/', async () => {}],
@@ -312,12 +327,7 @@ describe('the Alpine Bank demo with a phone in the browser', () => {
       if (path === '/account') await signUp(page, 'erin');
       await page.goto(path);
       await ready();
-      await page.addScriptTag({ path: axe });
-      const violations = await page.evaluate(async () => {
-        const result = await (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run();
-        return result.violations.filter(({ impact }) => impact === 'serious' || impact === 'critical').map(({ id }) => id);
-      });
-      expect({ path, violations }).toEqual({ path, violations: [] });
+      await expectAccessible(page, path);
       // Tab through the page: every visible control must be reached.
       const controls = await page.locator('a[href]:visible, button:visible, input:not([type=hidden]):visible').count();
       const reached = new Set<string>();

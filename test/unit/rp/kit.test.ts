@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildKit } from '../../../rp/createOutOfBandLogin.js';
+import { buildKit } from '../../../rp/buildKit.js';
 import { openValue, sealValue } from '../../../rp/signedCookie.js';
 import { hashPassword, verifyPassword } from '../../../demo/passwords.js';
 
