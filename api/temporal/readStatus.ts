@@ -4,6 +4,7 @@ import { statusMemoKey, statusMemoOf } from '../../contract/statusMemo.js';
 import { workflowIdOf } from '../../store/sessionKeys.js';
 import { statusQuery } from '../../workflows/messages.js';
 import type { OperationsDependencies, StatusResponse } from './dependencies.js';
+import { grpcStatus, hasGrpcCode, unavailable } from './withUpdateRecovery.js';
 
 /**
  * Running: the status query. Closed: its result. Never seen (or purged): `unknown`. The first
@@ -11,6 +12,23 @@ import type { OperationsDependencies, StatusResponse } from './dependencies.js';
  * not exist is the session looked up as a fallback's.
  */
 export async function readStatus(
+  dependencies: Pick<OperationsDependencies, 'client' | 'keys' | 'sessions'>,
+  sessionId: string,
+  known?: WorkflowHandle,
+): Promise<StatusResponse> {
+  // Bounded: without a deadline the SDK retries an unreachable Temporal past any client's patience
+  // (test/drills/temporalRestart.test.ts); the RP polls again after the 503's Retry-After.
+  try {
+    return await dependencies.client.withDeadline(Date.now() + statusDeadlineMs, () => readStatusUnbounded(dependencies, sessionId, known));
+  } catch (error) {
+    if (hasGrpcCode(error, grpcStatus.unavailable) || hasGrpcCode(error, grpcStatus.deadlineExceeded)) throw unavailable(error);
+    throw error;
+  }
+}
+
+const statusDeadlineMs = 5_000;
+
+async function readStatusUnbounded(
   { client, keys, sessions }: Pick<OperationsDependencies, 'client' | 'keys' | 'sessions'>,
   sessionId: string,
   known?: WorkflowHandle,

@@ -10,19 +10,23 @@ import { toApiError } from './toApiError.js';
  */
 export const updateAttemptMs = 3_500;
 
-/** gRPC status UNAVAILABLE (the server cannot be reached); @grpc/grpc-js is not a direct dependency. */
-const grpcUnavailable = 14;
+/** gRPC status codes (@grpc/grpc-js is not a direct dependency). */
+export const grpcStatus = { deadlineExceeded: 4, unavailable: 14 } as const;
 
-const unavailable = (cause: unknown) =>
+/** The 503 a caller retries after `Retry-After`, for a Temporal that is down or does not answer in time. */
+export const unavailable = (cause: unknown) =>
   new ApiError('serviceUnavailable', 'The operation did not answer in time; try again.', undefined, { cause, retryAfterSeconds: 1 });
 
-/** Temporal itself cannot be reached (gRPC UNAVAILABLE, possibly wrapped by the SDK): try again later, not a 500. */
-function isTemporalUnreachable(error: unknown): boolean {
+/** Whether a gRPC error of `code` is in the chain of causes (the SDK wraps them in its own errors). */
+export function hasGrpcCode(error: unknown, code: number): boolean {
   for (let cause = error; cause instanceof Error || isGrpcServiceError(cause); cause = (cause as { cause?: unknown }).cause) {
-    if (isGrpcServiceError(cause) && cause.code === grpcUnavailable) return true;
+    if (isGrpcServiceError(cause) && cause.code === code) return true;
   }
   return false;
 }
+
+/** Temporal itself cannot be reached: try again later, not a 500. */
+const isTemporalUnreachable = (error: unknown) => hasGrpcCode(error, grpcStatus.unavailable);
 
 /**
  * Runs an update call whose id we chose. On a loaded server the first RPC may hit its deadline

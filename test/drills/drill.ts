@@ -256,6 +256,8 @@ export function createDrill(stack: DrillStack) {
         note('authentication response', submit('authentication', uafResponseC)),
         note('registration response', submit('registration', registration.uafResponse)),
         duringDispatch ? note('dispatch', dispatchAuthentication(duringDispatch)) : Promise.resolve(undefined),
+        // The RP polls the status meanwhile: answered too (any status, or 503), never a hang.
+        note('status', post('/status', { sessionId: flowA.sessionId })),
       ]);
     });
 
