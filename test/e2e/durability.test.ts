@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAuthenticator, createPhone, testAuthenticatorProfile, type Phone } from '../../device/index.js';
-import { freePort, projectRoot, startFerretDb } from '../../scripts/services.js';
+import { freePort, launch, startFerretDb } from '../../scripts/services.js';
 import { bundleWorkflows } from '../setup/harness.js';
 import { startTestStack, type TestStack } from '../setup/stack.js';
 import { testEnvironment } from '../setup/testConfig.js';
@@ -39,20 +39,19 @@ function newPhone(): Phone {
   });
 }
 
-/** A worker process as an operator runs it, on the stack's task queue and database. */
+/**
+ * A worker process as an operator runs it, on the stack's task queue and database. Started by the
+ * project's launcher, so a test that fails before it stops the worker leaves none behind.
+ */
 function startWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    cwd: projectRoot,
-    env: {
-      PATH: process.env.PATH,
-      ...env,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: stack.config.temporal.taskQueue,
-      MONGODB_URI: stack.database.uri,
-      PUBLIC_URL: stack.config.publicUrl,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = launch('worker', process.execPath, ['--import', 'tsx', 'worker/main.ts'], () => {}, {
+    PATH: process.env.PATH,
+    ...env,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: stack.config.temporal.taskQueue,
+    MONGODB_URI: stack.database.uri,
+    PUBLIC_URL: stack.config.publicUrl,
+  }).process;
   // A worker that dies on its own is a failure to report, not a reason to wait for a timeout.
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr += chunk));
