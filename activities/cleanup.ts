@@ -1,12 +1,12 @@
 import type { Credentials } from '../store/credentials.js';
 import type { DispatchRecords } from '../store/dispatches.js';
 import type { RequestIds } from '../store/requestIds.js';
-import type { Sessions, Tokens } from '../store/tokens.js';
+import type { Sessions } from '../store/tokens.js';
 
 /** How long each kind of row is kept (FerretDB has no TTL index: a schedule deletes them). */
 export const retention = {
-  /** Tokens live 15 minutes at most; a day leaves room for a redeem's 410 answer and audits. Dispatch records go with them. */
-  tokensMs: 24 * 3_600_000,
+  /** Dispatch records serve a rerun of a dispatch; its token lives 15 minutes at most, and a day leaves room for audits. */
+  dispatchRecordsMs: 24 * 3_600_000,
   /** A deregistration record only serves a rerun of its operation (seconds); a day is ample. */
   deregistrationsMs: 24 * 3_600_000,
   /** The status of a fallback session is asked while its workflow exists (dev server: 24 h). */
@@ -16,7 +16,6 @@ export const retention = {
 };
 
 export interface CleanupResult {
-  tokens: number;
   sessions: number;
   requestIds: number;
   dispatches: number;
@@ -25,7 +24,6 @@ export interface CleanupResult {
 
 /** Deletes index rows that can no longer matter; idempotent, so safe to run again. */
 export function createCleanup(deps: {
-  tokens: Tokens;
   sessions: Sessions;
   requestIds: RequestIds;
   credentials: Pick<Credentials, 'removeDeregistrationsBefore'>;
@@ -34,13 +32,12 @@ export function createCleanup(deps: {
 }) {
   return async function removeExpiredRows(): Promise<CleanupResult> {
     const now = deps.now().getTime();
-    const [tokens, sessions, requestIds, dispatches, deregistrations] = await Promise.all([
-      deps.tokens.removeCreatedBefore(new Date(now - retention.tokensMs)),
+    const [sessions, requestIds, dispatches, deregistrations] = await Promise.all([
       deps.sessions.removeCreatedBefore(new Date(now - retention.sessionsMs)),
       deps.requestIds.removeUsedBefore(new Date(now - retention.requestIdsMs)),
-      deps.dispatchRecords.removeCreatedBefore(new Date(now - retention.tokensMs)),
+      deps.dispatchRecords.removeCreatedBefore(new Date(now - retention.dispatchRecordsMs)),
       deps.credentials.removeDeregistrationsBefore(new Date(now - retention.deregistrationsMs)),
     ]);
-    return { tokens, sessions, requestIds, dispatches, deregistrations };
+    return { sessions, requestIds, dispatches, deregistrations };
   };
 }

@@ -10,7 +10,7 @@ import { createDispatchBudget } from '../store/dispatchBudget.js';
 import { createDispatchRecords } from '../store/dispatches.js';
 import { defaultDispatchLimits, type DispatchLimits } from '../limits/pushFatigue.js';
 import { userHashOf, workflowIdOf } from '../store/sessionKeys.js';
-import { createSessions, createTokens } from '../store/tokens.js';
+import { createSessions } from '../store/tokens.js';
 import type { MetadataStatement } from '../uaf/index.js';
 import { createCleanup } from './cleanup.js';
 import { createSendDispatch, createSettleDispatch, type SendDispatchResult } from './sendDispatch.js';
@@ -34,7 +34,6 @@ export interface ActivityDependencies {
 export function createActivities({ db, metadata, uaf, keys, dispatchers, publicUrl, dispatchLimits = defaultDispatchLimits, now = () => new Date() }: ActivityDependencies) {
   const credentials = createCredentials(db);
   const budget = createDispatchBudget(db);
-  const tokens = createTokens(db);
   const sessions = createSessions(db);
   const dispatchRecords = createDispatchRecords<SendDispatchResult>(db);
   return {
@@ -55,7 +54,6 @@ export function createActivities({ db, metadata, uaf, keys, dispatchers, publicU
     sendDispatch: createSendDispatch({
       dispatchers,
       targets: createDispatchTargets(db),
-      tokens,
       sessions,
       credentials,
       budget,
@@ -65,10 +63,11 @@ export function createActivities({ db, metadata, uaf, keys, dispatchers, publicU
       appId: uaf.appId,
       publicUrl,
       sessionKeyOf: (sessionId) => workflowIdOf(sessionId, keys.sessionId),
+      dispatchTokenKey: keys.dispatchToken,
       now,
     }),
-    removeExpiredRows: createCleanup({ tokens, sessions, requestIds: createRequestIds(db), credentials, dispatchRecords, now }),
-    settleDispatch: createSettleDispatch({ budget, userHashOf: (username) => userHashOf(username, keys.userHash), now }),
+    removeExpiredRows: createCleanup({ sessions, requestIds: createRequestIds(db), credentials, dispatchRecords, now }),
+    settleDispatch: createSettleDispatch({ budget, now }),
   };
 }
 

@@ -1,9 +1,11 @@
-import type { DispatcherRegistry } from '../dispatch/index.js';
+import { ApplicationFailure } from '@temporalio/common';
+import { buildNmaData, type DispatcherRegistry } from '../dispatch/index.js';
 import type { Credentials } from '../store/credentials.js';
 import type { DispatchBudget } from '../store/dispatchBudget.js';
 import type { DispatchRecords } from '../store/dispatches.js';
-import { decideDispatch, emptyLedger, type DispatchLimits, type DispatchRefusal } from '../limits/pushFatigue.js';
-import type { Sessions, Tokens } from '../store/tokens.js';
+import { decideDispatch, emptyLedger, matchFallbackCap, type DispatchLimits, type DispatchRefusal, type DispatchRefusalReason } from '../limits/pushFatigue.js';
+import { dispatchTokenOf, tokenHashOf } from '../store/sessionKeys.js';
+import type { Sessions } from '../store/tokens.js';
 import type { DispatchInput, DispatchResult, Operation } from '../contract/operation.js';
 
 /** What the dispatch needs of a stored dispatch target (store/dispatchTargets.ts). */
@@ -19,7 +21,6 @@ export interface DispatchTargetDirectory {
 export interface SendDispatchDependencies {
   dispatchers: DispatcherRegistry;
   targets: DispatchTargetDirectory;
-  tokens: Tokens;
   sessions: Sessions;
   credentials: Credentials;
   budget: DispatchBudget;
@@ -32,6 +33,8 @@ export interface SendDispatchDependencies {
   publicUrl: string;
   /** Session id → index key (api/sessions.ts `workflowIdOf`): the same derivation the API uses. */
   sessionKeyOf: (sessionId: string) => string;
+  /** The key of `dispatchTokenOf` (config/deriveKeys.ts `dispatchToken`), shared with the API. */
+  dispatchTokenKey: Uint8Array;
   now: () => Date;
 }
 
@@ -40,16 +43,23 @@ export interface SendDispatchInput {
   operation: Operation;
   username?: string;
   dispatch: DispatchInput;
-  /** The first session's workflow id is derived from it; a fallback's needs an index row. */
-  firstSession: boolean;
+  /** 1 for the operation's first dispatch, 2 for its first fallback, … (a fallback's session needs an index row). */
+  dispatchNumber: number;
+  /** Whose budget the operation's earlier dispatches counted against (`budgetKey` of their results). */
+  budgetKey?: string;
 }
 
 export interface SendDispatchResult {
-  /** Push-fatigue limit: no dispatch happened; the operation is refused as a whole. */
-  refused?: { reason: 'tooManyPendingDispatches' | 'dispatchBackOff'; retryAfterSeconds: number };
+  /** Push-fatigue limit: no dispatch happened. */
+  refused?: { reason: DispatchRefusalReason; retryAfterSeconds: number };
   dispatchResult: DispatchResult;
+  /** Without a `response` that carries the token (link, QR code): the API renders that itself. */
   dispatcherInformation: { name: string; response?: string };
   dispatchTargetExtId?: string;
+  /** Keyed hash of the user whose push-fatigue budget this dispatch counted against. */
+  budgetKey?: string;
+  /** The target's public encryption key, when the API must render an encrypted payload. */
+  payloadEncryptionKey?: object;
 }
 
 /** Loads the user's ledger, decides (limits/pushFatigue.ts) and saves an allowed reservation. */
@@ -57,32 +67,39 @@ export async function reserveDispatch(
   { budget, dispatchLimits }: Pick<SendDispatchDependencies, 'budget' | 'dispatchLimits'>,
   workflowId: string,
   userHash: string,
+  dispatchNumber: number,
   now: Date,
 ): Promise<{ allowed: true } | DispatchRefusal> {
-  const decision = decideDispatch((await budget.load(userHash)) ?? emptyLedger, workflowId, dispatchLimits, now.getTime());
+  const decision = decideDispatch((await budget.load(userHash)) ?? emptyLedger, workflowId, dispatchNumber, dispatchLimits, now.getTime());
   if (!decision.allowed) return decision;
   if (!decision.alreadyReserved) {
-    await budget.savePending(userHash, workflowId, now, { stalePending: decision.stalePending, unanswered: decision.recentUnanswered });
+    await budget.savePending(userHash, workflowId, dispatchNumber, now, { stalePending: decision.stalePending, unanswered: decision.recentUnanswered });
   }
   return { allowed: true };
 }
 
 /**
- * Sends one token to the phone: indexes it (hash only) so it can be redeemed, checks the target,
- * and hands the payload to the dispatcher. Every outcome is a value (`dispatchResult`): a failed
- * push leaves the operation open for a fallback.
+ * Sends one token to the phone: derives it (it is never an input, so it never enters workflow
+ * history), checks the target and the push-fatigue budget of the target's owner (every dispatch,
+ * first or fallback, counts), and hands the payload to the dispatcher. Every outcome is a value
+ * (`dispatchResult`): a failed push leaves the operation open for a fallback.
  *
- * Safe to run twice: the reservation is one per workflow, the index rows are inserts of a unique
- * key, and the dispatcher's answer is recorded per (workflow, token), so a rerun after the record
- * answers it again without a second push. A worker that dies between the push and its record
- * pushes again on the rerun (at least once): the same single-use token, so the phone can redeem
- * only one of the two.
+ * Safe to run twice: the reservation is keyed by (workflow, dispatch number), the session index
+ * row is an insert of a unique key, and the dispatcher's answer is recorded per (workflow, token),
+ * so a rerun after the record answers it again without a second push. A worker that dies between
+ * the push and its record pushes again on the rerun (at least once): the same single-use token,
+ * so the phone can redeem only one of the two.
  */
 export function createSendDispatch(deps: SendDispatchDependencies) {
-  return async function sendDispatch({ workflowId, operation, username, dispatch, firstSession }: SendDispatchInput): Promise<SendDispatchResult> {
+  return async function sendDispatch({ workflowId, operation, username, dispatch, dispatchNumber, budgetKey: operationBudgetKey }: SendDispatchInput): Promise<SendDispatchResult> {
     const now = deps.now();
     const earlier = await deps.records.find(workflowId, dispatch.tokenHash);
     if (earlier) return earlier;
+    const token = dispatchTokenOf(workflowId, dispatch.sessionId, deps.dispatchTokenKey);
+    if (tokenHashOf(token) !== dispatch.tokenHash) {
+      // The API derived another token: its SERVER_SECRET is not the worker's. Nothing can be redeemed.
+      throw ApplicationFailure.nonRetryable('The API and the worker derive different dispatch tokens (SERVER_SECRET differs).', 'internalError');
+    }
 
     const target = dispatch.dispatchTargetId ? await deps.targets.get(dispatch.dispatchTargetId) : undefined;
     // The request may leave the dispatcher to the target's own.
@@ -92,36 +109,45 @@ export function createSendDispatch(deps: SendDispatchDependencies) {
       dispatcherInformation: { name },
       ...extra,
     });
-    if (firstSession && username) {
-      const reserved = await reserveDispatch(deps, workflowId, deps.userHashOf(username), now);
-      if (!reserved.allowed) return answer('dispatchError', { refused: { reason: reserved.reason, retryAfterSeconds: reserved.retryAfterSeconds } });
-    }
+    const refusal = (refused: DispatchRefusal) => answer('dispatchError', { refused: { reason: refused.reason, retryAfterSeconds: refused.retryAfterSeconds } });
+
+    const overCap = matchFallbackCap(dispatchNumber, deps.dispatchLimits);
+    if (overCap) return refusal(overCap);
     if (operation !== 'registration' && username && (await deps.credentials.listForUser(username, deps.appId)).length === 0) {
       return answer('userNotFound');
     }
     if (dispatch.dispatchTargetId && (!target || (username !== undefined && target.username !== username))) {
       return answer('dispatchTargetNotFound');
     }
-    if (target?.pushTokenDead) return answer('dispatchTargetExpired', { dispatchTargetExtId: target.extId });
+    // The budget is the target owner's when the request names no user; one operation has one owner.
+    const owner = username ?? target?.username;
+    const ownerKey = owner === undefined ? undefined : deps.userHashOf(owner);
+    if (operationBudgetKey !== undefined && ownerKey !== undefined && ownerKey !== operationBudgetKey) return answer('dispatchTargetNotFound');
+    const budgetKey = operationBudgetKey ?? ownerKey;
+    if (budgetKey !== undefined) {
+      const reserved = await reserveDispatch(deps, workflowId, budgetKey, dispatchNumber, now);
+      if (!reserved.allowed) return refusal(reserved);
+    }
+    const counted = budgetKey === undefined ? {} : { budgetKey };
+    if (target?.pushTokenDead) return answer('dispatchTargetExpired', { dispatchTargetExtId: target.extId, ...counted });
 
-    await deps.tokens.add(dispatch.tokenHash, workflowId, operation, now);
-    if (!firstSession) await deps.sessions.add(deps.sessionKeyOf(dispatch.sessionId), workflowId, now);
+    if (dispatchNumber > 1) await deps.sessions.add(deps.sessionKeyOf(dispatch.sessionId), workflowId, now);
 
-    const linking = dispatch.channelLinking;
     const outcome = await deps.dispatchers.dispatch(name, {
-      nmaData: {
-        token: dispatch.token,
-        redeem_url: `${deps.publicUrl}/nevisfido/token/redeem/${operation}`,
-        ...(linking && { channel_linking: linking.mode === 'number-match' ? linking.choices : linking.string }),
-      },
+      nmaData: buildNmaData(token, deps.publicUrl, operation, dispatch.channelLinking),
       ...(target && { target: { target: target.target, encryptionKey: target.encryptionKey as never } }),
       ...(dispatch.dispatchInformation && { dispatchInformation: dispatch.dispatchInformation }),
     });
     if (outcome.targetDead && dispatch.dispatchTargetId) await deps.targets.markTargetDead(dispatch.dispatchTargetId, target?.target);
+    // A response that carries the token (a link, a QR code; any that contains it) stays out of history.
+    const { response, ...information } = outcome.dispatcherInformation;
+    const withheld = deps.dispatchers.get(name)?.responseCarriesToken === true || response?.includes(token) === true;
     const sent: SendDispatchResult = {
       dispatchResult: outcome.dispatchResult,
-      dispatcherInformation: outcome.dispatcherInformation,
+      dispatcherInformation: withheld || response === undefined ? information : { ...information, response },
       ...(target && { dispatchTargetExtId: target.extId }),
+      ...counted,
+      ...(withheld && target?.encryptionKey && { payloadEncryptionKey: target.encryptionKey }),
     };
     await deps.records.record(workflowId, dispatch.tokenHash, sent, now);
     return sent;
@@ -129,11 +155,13 @@ export function createSendDispatch(deps: SendDispatchDependencies) {
 }
 
 /**
- * Settles the push-fatigue ledger when an out-of-band operation ends: answered or not. Safe to
- * run twice: the write is conditional on the operation's entry still being open.
+ * Settles the push-fatigue ledger when an out-of-band operation ends: how many of its dispatches
+ * went unanswered (all of them unless one was redeemed and approved; a denial or a wrong number
+ * pick counts as unanswered). Safe to run twice: the write is conditional on the operation's
+ * entry still being open.
  */
-export function createSettleDispatch({ budget, userHashOf, now }: Pick<SendDispatchDependencies, 'budget' | 'userHashOf' | 'now'>) {
-  return async function settleDispatch({ workflowId, username, answered }: { workflowId: string; username: string; answered: boolean }): Promise<void> {
-    await budget.savePendingClosed(userHashOf(username), workflowId, answered, now());
+export function createSettleDispatch({ budget, now }: Pick<SendDispatchDependencies, 'budget' | 'now'>) {
+  return async function settleDispatch({ workflowId, budgetKey, unanswered }: { workflowId: string; budgetKey: string; unanswered: number }): Promise<void> {
+    await budget.savePendingClosed(budgetKey, workflowId, unanswered, now());
   };
 }

@@ -16,14 +16,17 @@ export class ApiError extends Error {
     message: string,
     /** UAF status code, on UAF endpoints (1498 malformed, 1491 invalid request, …). */
     readonly uafStatusCode?: UafStatusCode,
-    options?: { cause?: unknown; retryAfterSeconds?: number },
+    options?: { cause?: unknown; retryAfterSeconds?: number; dispatchResult?: string },
   ) {
     super(message, options);
     this.retryAfterSeconds = options?.retryAfterSeconds;
+    this.dispatchResult = options?.dispatchResult;
   }
 
   /** For 429: when to try again (the `Retry-After` header). */
   readonly retryAfterSeconds: number | undefined;
+  /** A refused dispatch: its `dispatchResult`, written beside `error` in the body. */
+  readonly dispatchResult: string | undefined;
 
   get status(): number {
     return errorCodes[this.code].http;
@@ -34,6 +37,6 @@ export class ApiError extends Error {
  * A refusal coded by the contract, with exactly the statuses of its table: what a workflow's
  * refusal becomes over HTTP.
  */
-export function apiErrorOf(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }): ApiError {
+export function apiErrorOf(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number; dispatchResult?: string }): ApiError {
   return new ApiError(code, message, errorCodes[code].uaf ?? undefined, options);
 }

@@ -10,7 +10,8 @@ import { createLoadShedding } from './loadShedding.js';
 import { createHealthRouter } from './health.js';
 import { jsonBody } from './jsonBody.js';
 import { createOperations } from './operations.js';
-import { createSessions, createTokens } from '../store/tokens.js';
+import { createSessions } from '../store/tokens.js';
+import { createDispatchers } from '../dispatch/index.js';
 import { createCodecRouter } from './codecRouter.js';
 import { AesGcmPayloadCodec } from '../worker/payloadCodec.js';
 import { createUafRouter } from './uafRoutes.js';
@@ -78,8 +79,10 @@ export function createApp({ client, db, config, logger, dispatcherIds = register
     client,
     taskQueue: config.temporal.taskQueue,
     keys,
-    tokens: createTokens(db),
     sessions: createSessions(db),
+    // The built-in link and QR dispatchers, which render a response that carries the token.
+    renderers: createDispatchers({ linkBaseUrl: config.linkBaseUrl }),
+    publicUrl: config.publicUrl,
   });
   app.use(createUafRouter({ config, keys, operations }));
   app.use(createTokenRouter({ config, operations }));

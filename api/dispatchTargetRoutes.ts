@@ -3,10 +3,11 @@ import type { Db } from 'mongodb';
 import { z } from 'zod';
 import type { Config } from '../config/loadConfig.js';
 import type { ServerKeys } from '../config/deriveKeys.js';
-import { verifyDeviceToken } from '../deviceAuth/deviceToken.js';
+import { verifyDeviceToken, verifyDeviceTokenKeys } from '../deviceAuth/deviceToken.js';
 import { checkImportable, publicJwkSchema, type KeyRole } from '../deviceAuth/publicJwk.js';
 import { acceptSignedChange } from '../deviceAuth/signedChange.js';
 import { dispatcherId, pushTarget, targetName } from '../deviceAuth/targetFields.js';
+import { createCredentials } from '../store/credentials.js';
 import { createDispatchTargets, type DispatchTargetRecord } from '../store/dispatchTargets.js';
 import { createRequestIds } from '../store/requestIds.js';
 import { StoreError } from '../store/storeError.js';
@@ -23,7 +24,7 @@ import { jsonObject, parseBody } from './schemas.js';
 
 export interface DispatchTargetRoutesDependencies {
   db: Db;
-  config: Pick<Config, 'rpApiKeys'>;
+  config: Pick<Config, 'rpApiKeys' | 'maxTargetsPerUser'> & { uaf: Pick<Config['uaf'], 'appId'> };
   keys: Pick<ServerKeys, 'deviceToken'>;
   /** The dispatcher ids a target may name (api/dispatcherIds.ts). */
   dispatcherIds: readonly string[];
@@ -81,6 +82,12 @@ const publicView = (t: DispatchTargetRecord) => ({
 export function createDispatchTargetRouter({ db, config, keys, dispatcherIds, now = () => new Date() }: DispatchTargetRoutesDependencies): Router {
   const targets = createDispatchTargets(db);
   const requestIds = createRequestIds(db);
+  const credentials = createCredentials(db);
+  /** A registered key of this deployment's AppID (a device token is bound to its keys). */
+  const findLiveCredential = async (aaid: string, keyId: string) => {
+    const credential = await credentials.find(aaid, keyId);
+    return credential?.appId === config.uaf.appId ? credential : undefined;
+  };
   const router = Router();
   const relyingParty = requireRelyingParty(config.rpApiKeys);
 
@@ -106,11 +113,16 @@ export function createDispatchTargetRouter({ db, config, keys, dispatcherIds, no
       next(unauthorizedBearer('the device token of a successful UAF operation'));
       return;
     }
-    verifyDeviceToken(token, keys.deviceToken).then((username) => {
-      res.removeHeader('WWW-Authenticate');
-      res.locals.username = username;
-      next();
-    }, next);
+    verifyDeviceToken(token, keys.deviceToken)
+      .then(async (claims) => {
+        await verifyDeviceTokenKeys(claims, findLiveCredential);
+        return claims.username;
+      })
+      .then((username) => {
+        res.removeHeader('WWW-Authenticate');
+        res.locals.username = username;
+        next();
+      }, next);
   };
   /** A relying-party key (`res.locals.username` stays unset), else the device token of a user. */
   const relyingPartyOrDeviceToken: RequestHandler = (req, res, next) =>
@@ -135,6 +147,10 @@ export function createDispatchTargetRouter({ db, config, keys, dispatcherIds, no
         checkRegistered(body.dispatcher, dispatcherIds);
         if (body.encryptionKey) await checkImportable(body.encryptionKey, 'encryption', 'encryptionKey');
         if (body.signatureKey) await checkImportable(body.signatureKey, 'signature', 'signatureKey');
+        // A soft cap: two creations racing for the last place may both pass.
+        if ((await targets.countForUser(username)) >= config.maxTargetsPerUser) {
+          throw new ApiError('tooManyTargets', `This user has ${config.maxTargetsPerUser} dispatch targets already, the most allowed; delete one first.`);
+        }
         const created = await saving(() =>
           targets.create(
             {

@@ -31,6 +31,17 @@ function fromPathDecoding(error: unknown): ApiError | undefined {
   return new ApiError('invalidRequest', 'A path segment is not valid percent-encoded UTF-8.', undefined, { cause: error });
 }
 
+/**
+ * Any other client error raised before a handler (http-errors with a 4xx `status` and `expose`:
+ * a compressed body that does not inflate, …): answered as such, never as a 500.
+ */
+function fromClientHttpError(error: { status?: unknown; expose?: unknown }): ApiError | undefined {
+  if (typeof error.status !== 'number' || error.status < 400 || error.status >= 500 || error.expose !== true) return undefined;
+  if (error.status === 413) return new ApiError('payloadTooLarge', 'The request body is too large.', undefined, { cause: error });
+  if (error.status === 415) return new ApiError('unsupportedMediaType', 'The request body encoding is not supported.', undefined, { cause: error });
+  return new ApiError('invalidRequest', 'The request could not be read (body encoding or framing).', undefined, { cause: error });
+}
+
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new ApiError('notFound', `No resource at ${req.method} ${req.path}.`));
 };
@@ -42,7 +53,7 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
       ? error
       : error instanceof CodedRefusal
         ? apiErrorOf(error.code, error.message, { cause: error })
-        : (fromBodyParser(error) ?? fromPathDecoding(error) ?? new ApiError('internalError', 'The server failed to handle the request.'));
+        : (fromBodyParser(error) ?? fromPathDecoding(error) ?? fromClientHttpError(error) ?? new ApiError('internalError', 'The server failed to handle the request.'));
   if (apiError.code === 'internalError') req.log?.error({ err: error }, 'unhandled error');
   if (res.headersSent) return;
   if (apiError.retryAfterSeconds !== undefined) res.set('Retry-After', String(Math.max(1, apiError.retryAfterSeconds)));

@@ -40,7 +40,7 @@ export function createTokenRouter({ config, operations: ops }: TokenRoutesDepend
             timeoutSeconds: body.timeoutSeconds,
           };
           if (body.fallbackFor) {
-            res.json(await ops.redispatch(body.fallbackFor, options));
+            res.json(await ops.redispatch(operation, body.fallbackFor, options));
             return;
           }
           const { context } = parseBody(getUafRequestSchemas[operation], body.getUafRequest, requestInvalid);

@@ -42,7 +42,7 @@ import { createDatabase } from '../store/database.js';
 import { readMetadataDirectory } from '../store/metadataDirectory.js';
 import { createWorkerDependencies } from '../worker/createWorkerDependencies.js';
 import { UafStatusCode } from '../uaf/statusCodes.js';
-import { newSessionId, newToken, tokenHashOf, workflowIdOf } from '../store/sessionKeys.js';
+import { dispatchTokenOf, newSessionId, tokenHashOf, userHashOf, workflowIdOf } from '../store/sessionKeys.js';
 import { startBenchStack, type BenchStack, type TemporalDb } from './benchStack.js';
 import { summarize, type LatencySummary } from './latencyStats.js';
 import { readCpuSeconds, readMemory, resetPeak, type Memory } from './processStats.js';
@@ -243,9 +243,10 @@ async function createBaseline() {
     let phone = phones.get(device);
     if (!phone) phones.set(device, (phone = createPhone({ facetID: config.uaf.trustedFacets[0]!, authenticators: [device.authenticator], keys: device.keys, fetch: facetsFetch })));
     let step: BaselineStep = 'sendDispatch';
-    const token = newToken();
     const sessionId = newSessionId();
     const workflowId = workflowIdOf(sessionId, keys.sessionId);
+    const token = dispatchTokenOf(workflowId, sessionId, keys.dispatchToken);
+    const budgetKey = userHashOf(device.username, keys.userHash);
     const input = { operation: 'authentication' as const, sessionId, username: device.username, outOfBand: { sessionPolicy: 'latest-only' as const } };
     const started = performance.now();
     let mark = started;
@@ -259,8 +260,8 @@ async function createBaseline() {
         workflowId,
         operation: 'authentication',
         username: device.username,
-        dispatch: { sessionId, token, tokenHash: tokenHashOf(token), dispatcher: '', dispatchTargetId: device.targetId, timeoutSeconds: 300 },
-        firstSession: true,
+        dispatch: { sessionId, operation: 'authentication', tokenHash: tokenHashOf(token), dispatcher: '', dispatchTargetId: device.targetId, timeoutSeconds: 300 },
+        dispatchNumber: 1,
       });
       if (sent.dispatchResult !== 'dispatched') throw new Error(`dispatchResult ${sent.dispatchResult}`);
       lap('sendDispatch');
@@ -282,13 +283,13 @@ async function createBaseline() {
       lap('verifyResponse');
       // The workflow settles the push-fatigue ledger when the operation ends.
       step = 'settleDispatch';
-      await activities.settleDispatch({ workflowId, username: device.username, answered: true });
+      await activities.settleDispatch({ workflowId, budgetKey, unanswered: 0 });
       lap('settleDispatch');
       times.endToEnd = performance.now() - started;
       return { times };
     } catch (error) {
       // As the workflow would at its end: a failed flow must not hold the user's dispatch budget.
-      if (step !== 'settleDispatch') await activities.settleDispatch({ workflowId, username: device.username, answered: false }).catch(() => {});
+      if (step !== 'settleDispatch') await activities.settleDispatch({ workflowId, budgetKey, unanswered: 1 }).catch(() => {});
       return { times, failure: { step, message: error instanceof Error ? error.message : String(error) } };
     }
   }

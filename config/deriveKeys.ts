@@ -10,9 +10,11 @@ export interface ServerKeys {
   sessionId: Uint8Array;
   /** Keyed hash of user names for search attributes and logs. */
   userHash: Uint8Array;
+  /** Derives each dispatch's token from its workflow and session ids (store/sessionKeys.ts `dispatchTokenOf`). */
+  dispatchToken: Uint8Array;
 }
 
-const purposes = ['serverData', 'deviceToken', 'sessionId', 'userHash'] as const;
+const purposes = ['serverData', 'deviceToken', 'sessionId', 'userHash', 'dispatchToken'] as const;
 
 export function deriveKeys(serverSecret: Uint8Array): ServerKeys {
   const derive = (purpose: string) =>

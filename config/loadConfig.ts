@@ -34,7 +34,9 @@ export interface Config {
   /** Requests answered at once by one API process; beyond, 503 + Retry-After (api/loadShedding.ts). */
   maxInFlight: number;
   /** Push-fatigue limits (our extension; README "Configuration"). */
-  dispatchLimits: { maxPending: number; backOffAfterUnanswered: number; backOffSeconds: number };
+  dispatchLimits: { maxPending: number; maxFallbacks: number; backOffAfterUnanswered: number; backOffSeconds: number };
+  /** Dispatch targets one user may have (beyond: 409 `tooManyTargets`). */
+  maxTargetsPerUser: number;
   /** `request/authentication` without a relying-party key (then without `username` and `transaction`). */
   allowAppInitiatedAuthentication: boolean;
   /** Requests per window per client address and per relying-party key, over every endpoint (api/rateLimits.ts). */
@@ -123,6 +125,8 @@ const variables = {
   DISPATCH_PLUGINS: commaList.optional(),
   API_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(64),
   DISPATCH_MAX_PENDING: z.coerce.number().int().min(1).max(100).default(3),
+  DISPATCH_MAX_FALLBACKS: z.coerce.number().int().min(0).max(20).default(3),
+  DISPATCH_MAX_TARGETS: z.coerce.number().int().min(1).max(1000).default(10),
   DISPATCH_BACKOFF_AFTER_UNANSWERED: z.coerce.number().int().min(1).max(100).default(3),
   DISPATCH_BACKOFF_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
   ALLOW_APP_INITIATED_AUTHENTICATION: flag,
@@ -180,8 +184,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     serverSecret: v.SERVER_SECRET,
     dispatchPlugins: v.DISPATCH_PLUGINS ?? [],
     maxInFlight: v.API_MAX_IN_FLIGHT,
+    maxTargetsPerUser: v.DISPATCH_MAX_TARGETS,
     dispatchLimits: {
       maxPending: v.DISPATCH_MAX_PENDING,
+      maxFallbacks: v.DISPATCH_MAX_FALLBACKS,
       backOffAfterUnanswered: v.DISPATCH_BACKOFF_AFTER_UNANSWERED,
       backOffSeconds: v.DISPATCH_BACKOFF_SECONDS,
     },

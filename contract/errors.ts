@@ -43,6 +43,8 @@ const projectErrorCodes = {
   channelLinkingMismatch: { http: 422, uaf: null },
   tooManyPendingDispatches: { http: 429, uaf: null },
   dispatchBackOff: { http: 429, uaf: null },
+  /** A fallback past DISPATCH_MAX_FALLBACKS for one operation. */
+  tooManyFallbacks: { http: 429, uaf: null },
   // Dispatch targets (docs/api.md endpoints 7–11)
   deviceTokenInvalid: { http: 401, uaf: null },
   deviceTokenExpired: { http: 401, uaf: null },
@@ -57,6 +59,8 @@ const projectErrorCodes = {
   malformedJws: { http: 400, uaf: null },
   dispatchTargetNameTaken: { http: 422, uaf: null },
   signatureKeyMissing: { http: 422, uaf: null },
+  /** A user already has DISPATCH_MAX_TARGETS dispatch targets. */
+  tooManyTargets: { http: 409, uaf: null },
   /** A target naming a dispatcher this deployment has not registered (built-ins and DISPATCH_PLUGINS). */
   dispatcherNotFound: { http: 422, uaf: null },
 } as const satisfies Record<string, ErrorStatus>;
@@ -106,6 +110,8 @@ export interface RefusalDetails {
   uafStatusCode?: number;
   /** For 429: when to try again (the `Retry-After` header). */
   retryAfterSeconds?: number;
+  /** A refused dispatch: the `dispatchResult` the API adds to the error body. */
+  dispatchResult?: string;
 }
 
 /**

@@ -11,6 +11,7 @@ export function createPayloadDispatcher(id: string, render: (encodedPayload: str
   return {
     id,
     targetRequired: false,
+    responseCarriesToken: true,
     dispatch: ({ nmaData, target }) =>
       settleDispatch(id, async () => render(encodeDispatchPayload(await buildDispatchPayload(nmaData, target?.encryptionKey)))),
   };

@@ -80,5 +80,10 @@ export interface Dispatcher {
   readonly id: string;
   /** The dispatcher cannot work without a dispatch target (FCM): a request naming none is `dispatchTargetNotFound`. */
   readonly targetRequired: boolean;
+  /**
+   * Its `response` holds the token (a link, a QR code of the payload): the activity never lets it
+   * into workflow history, and the API renders it again from the token it derives itself.
+   */
+  readonly responseCarriesToken?: boolean;
   dispatch(request: DispatchRequest): Promise<DispatchOutcome>;
 }

@@ -25,6 +25,7 @@ export type { LinkOptions } from './link.js';
 export { createLinkPngQrCode } from './linkPngQrCode.js';
 export { createPayloadDispatcher } from './createPayloadDispatcher.js';
 export { settleDispatch } from './settleDispatch.js';
+export { buildNmaData } from './buildNmaData.js';
 export { buildDispatchPayload, buildFcmData, encodeDispatchPayload } from './buildDispatchPayload.js';
 export { encryptNmaData, jweAlgorithmsFor } from './encryptNmaData.js';
 export type { JweAlgorithms } from './encryptNmaData.js';

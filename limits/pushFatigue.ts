@@ -2,26 +2,31 @@
 // one user's ledger. store/dispatchBudget.ts loads and saves the ledger; nothing here touches it.
 
 export interface DispatchLimits {
-  /** Out-of-band operations of one user that may wait for the phone at the same time. */
+  /** Dispatches (first or fallback, of any of the user's operations) that may await the phone at once. */
   maxPending: number;
-  /** After this many unanswered (expired) dispatches within `backOffSeconds`, new ones wait. */
+  /** Fallback re-dispatches one operation may make after its first dispatch. */
+  maxFallbacks: number;
+  /** After this many unanswered, denied or mis-picked dispatches within `backOffSeconds`, new ones wait. */
   backOffAfterUnanswered: number;
   backOffSeconds: number;
 }
 
-export const defaultDispatchLimits: DispatchLimits = { maxPending: 3, backOffAfterUnanswered: 3, backOffSeconds: 600 };
+export const defaultDispatchLimits: DispatchLimits = { maxPending: 3, maxFallbacks: 3, backOffAfterUnanswered: 3, backOffSeconds: 600 };
 
 /** What the server knows of one user's recent dispatches (times in epoch milliseconds). */
 export interface PushFatigueLedger {
-  /** Open out-of-band operations: workflow id → when its dispatch was reserved. */
+  /** Open out-of-band operations: workflow id → when its latest dispatch was reserved. */
   pending: Record<string, number>;
-  /** When recent dispatches ended unanswered. */
+  /** Open operations: workflow id → how many dispatches it made (absent: one). */
+  dispatches?: Record<string, number>;
+  /** When recent dispatches ended unanswered (one entry per dispatch; a denial or wrong pick counts too). */
   unanswered: number[];
 }
 
 export const emptyLedger: PushFatigueLedger = { pending: {}, unanswered: [] };
 
-export type DispatchRefusal = { allowed: false; reason: 'tooManyPendingDispatches' | 'dispatchBackOff'; retryAfterSeconds: number };
+export type DispatchRefusalReason = 'tooManyPendingDispatches' | 'dispatchBackOff' | 'tooManyFallbacks';
+export type DispatchRefusal = { allowed: false; reason: DispatchRefusalReason; retryAfterSeconds: number };
 
 /** An allowed dispatch says what to save: the entry to add and the stale ones to drop. */
 export type DispatchDecision =
@@ -29,15 +34,21 @@ export type DispatchDecision =
   | { allowed: true; alreadyReserved: false; stalePending: string[]; recentUnanswered: number[] }
   | DispatchRefusal;
 
-/** How long a caller refused for too many open operations should wait: one may end meanwhile. */
+/** How long a caller refused for too many open dispatches should wait: one may end meanwhile. */
 export const pendingRetryAfterSeconds = 30;
+
+/** How many dispatches of the open operation `workflowId` the ledger counts. */
+export function dispatchesOf(ledger: PushFatigueLedger, workflowId: string): number {
+  return ledger.pending[workflowId] === undefined ? 0 : (ledger.dispatches?.[workflowId] ?? 1);
+}
 
 /** The ledger as seen at `now`: entries older than the window no longer count. */
 export function ledgerWithinWindow(ledger: PushFatigueLedger, limits: DispatchLimits, now: number): PushFatigueLedger {
   const since = now - limits.backOffSeconds * 1000;
   // A pending entry older than the window is an operation whose settle was lost: it no longer blocks.
   const pending = Object.fromEntries(Object.entries(ledger.pending).filter(([, at]) => at >= since));
-  return { pending, unanswered: ledger.unanswered.filter((at) => at >= since) };
+  const dispatches = Object.fromEntries(Object.keys(pending).map((id) => [id, dispatchesOf(ledger, id)]));
+  return { pending, dispatches, unanswered: ledger.unanswered.filter((at) => at >= since) };
 }
 
 /** Seconds until the oldest unanswered dispatch leaves the window (at least 1). */
@@ -46,13 +57,25 @@ export function backOffRetryAfterSeconds(unanswered: readonly number[], limits: 
 }
 
 /**
- * May `workflowId` dispatch to this user now? A workflow that reserved already is allowed again
+ * Dispatch number `dispatchNumber` (1: the first, 2: the first fallback, …) of an operation past
+ * its fallback cap? Decided whoever the dispatch goes to, even a QR code with no known user.
+ */
+export function matchFallbackCap(dispatchNumber: number, limits: DispatchLimits): DispatchRefusal | undefined {
+  if (dispatchNumber <= 1 + limits.maxFallbacks) return undefined;
+  // The operation takes no more dispatches; a new operation may start once this one has ended.
+  return { allowed: false, reason: 'tooManyFallbacks', retryAfterSeconds: pendingRetryAfterSeconds };
+}
+
+/**
+ * May dispatch number `dispatchNumber` of `workflowId` go to this user now? Every dispatch counts,
+ * a fallback as much as a first one. A dispatch the ledger counted already is allowed again
  * without a second entry (a retried activity is not a second dispatch).
  */
-export function decideDispatch(ledger: PushFatigueLedger, workflowId: string, limits: DispatchLimits, now: number): DispatchDecision {
-  if (ledger.pending[workflowId] !== undefined) return { allowed: true, alreadyReserved: true };
+export function decideDispatch(ledger: PushFatigueLedger, workflowId: string, dispatchNumber: number, limits: DispatchLimits, now: number): DispatchDecision {
+  if (dispatchesOf(ledger, workflowId) >= dispatchNumber) return { allowed: true, alreadyReserved: true };
   const current = ledgerWithinWindow(ledger, limits, now);
-  if (Object.keys(current.pending).length >= limits.maxPending) {
+  const awaiting = Object.values(current.dispatches ?? {}).reduce((sum, count) => sum + count, 0);
+  if (awaiting >= limits.maxPending) {
     return { allowed: false, reason: 'tooManyPendingDispatches', retryAfterSeconds: pendingRetryAfterSeconds };
   }
   if (current.unanswered.length >= limits.backOffAfterUnanswered) {

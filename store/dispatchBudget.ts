@@ -13,31 +13,45 @@ export function createDispatchBudget(db: Db) {
   return {
     async load(userHash: string): Promise<PushFatigueLedger | undefined> {
       const document = await collection.findOne({ _id: userHash });
-      return document ? { pending: document.pending ?? {}, unanswered: document.unanswered ?? [] } : undefined;
+      return document ? { pending: document.pending ?? {}, dispatches: document.dispatches ?? {}, unanswered: document.unanswered ?? [] } : undefined;
     },
 
     /**
-     * Saves the reservation of `workflowId`: one field of `pending` (so a rerun sets the same field
-     * again, and a concurrent settle of another operation is not overwritten), minus the entries
-     * that left the window. A soft limit: two reservations racing for one user may both pass.
+     * Saves dispatch number `dispatchNumber` of `workflowId`: its fields of `pending` and
+     * `dispatches` (set, not incremented, so a rerun sets the same values again, and a concurrent
+     * settle of another operation is not overwritten), minus the entries that left the window. A
+     * soft limit: two reservations racing for one user may both pass.
      */
-    async savePending(userHash: string, workflowId: string, at: Date, prune: { stalePending: string[]; unanswered: number[] }): Promise<void> {
-      const unset = Object.fromEntries(prune.stalePending.map((id) => [`pending.${id}`, '' as const]));
+    async savePending(
+      userHash: string,
+      workflowId: string,
+      dispatchNumber: number,
+      at: Date,
+      prune: { stalePending: string[]; unanswered: number[] },
+    ): Promise<void> {
+      const unset = Object.fromEntries(prune.stalePending.flatMap((id) => [[`pending.${id}`, '' as const], [`dispatches.${id}`, '' as const]]));
       await collection.updateOne(
         { _id: userHash },
-        { $set: { [`pending.${workflowId}`]: at.getTime(), unanswered: prune.unanswered }, ...(prune.stalePending.length > 0 && { $unset: unset }) },
+        {
+          $set: { [`pending.${workflowId}`]: at.getTime(), [`dispatches.${workflowId}`]: dispatchNumber, unanswered: prune.unanswered },
+          ...(prune.stalePending.length > 0 && { $unset: unset }),
+        },
         { upsert: true },
       );
     },
 
     /**
-     * Closes `workflowId`'s entry; an unanswered one is remembered. Conditional on the entry still
-     * being open, so a rerun (or a settle of an entry already pruned) changes nothing.
+     * Closes `workflowId`'s entry, remembering `unanswered` dispatches (each one unanswered, denied
+     * or mis-picked). Conditional on the entry still being open, so a rerun (or a settle of an
+     * entry already pruned) changes nothing.
      */
-    async savePendingClosed(userHash: string, workflowId: string, answered: boolean, at: Date): Promise<void> {
+    async savePendingClosed(userHash: string, workflowId: string, unanswered: number, at: Date): Promise<void> {
       await collection.updateOne(
         { _id: userHash, [`pending.${workflowId}`]: { $exists: true } },
-        { $unset: { [`pending.${workflowId}`]: '' }, ...(answered ? {} : { $push: { unanswered: at.getTime() } }) },
+        {
+          $unset: { [`pending.${workflowId}`]: '', [`dispatches.${workflowId}`]: '' },
+          ...(unanswered > 0 && { $push: { unanswered: { $each: Array.from({ length: unanswered }, () => at.getTime()) } } }),
+        },
       );
     },
   };

@@ -61,6 +61,11 @@ export function createDispatchTargets(db: Db) {
       return toRecord(document);
     },
 
+    /** How many targets the user has (the per-user cap). */
+    async countForUser(username: string): Promise<number> {
+      return collection.countDocuments({ username });
+    },
+
     /** The whole target, keys and push token included (the dispatch needs them). */
     async get(id: string): Promise<DispatchTargetRecord | undefined> {
       const document = await collection.findOne({ _id: id });

@@ -61,6 +61,8 @@ export class OperationSession {
   private redeeming = false;
   /** Counts status changes, for watchers. */
   private version = 0;
+  /** Whose push-fatigue budget the dispatches count against (a keyed hash; set by the first that counted). */
+  private budgetKey?: string;
 
   constructor(private readonly input: OperationInput) {
     const status = input.outOfBand ? 'tokenCreated' : awaitingStatus(input);
@@ -113,43 +115,59 @@ export class OperationSession {
     if (!this.input.outOfBand) refuse('invalidRequest', 'An in-band operation takes no dispatch.');
     if (this.request || this.redeeming) refuse('tokenAlreadyRedeemed', 'The operation is already under way on a phone.');
     if (!fallback && this.tokens.length > 0) refuse('operationClosed', 'The operation was dispatched already.');
+    if (input.operation !== this.input.operation) refuse('invalidRequest', `fallbackFor names an operation of another kind (${this.input.operation}).`);
     if (this.tokens.some((t) => t.sessionId === input.sessionId || t.tokenHash === input.tokenHash)) {
       refuse('invalidRequest', 'This session was dispatched already.');
     }
   }
 
   async dispatch(input: DispatchInput): Promise<DispatchAnswer> {
-    if (this.input.outOfBand?.sessionPolicy === 'latest-only') {
-      for (const token of this.tokens) if (token.state === 'pending') token.state = 'superseded';
-    }
-    this.tokens.push({
+    const superseded = this.input.outOfBand?.sessionPolicy === 'latest-only' ? this.tokens.filter((t) => t.state === 'pending') : [];
+    for (const token of superseded) token.state = 'superseded';
+    const token: TokenSession = {
       sessionId: input.sessionId,
       tokenHash: input.tokenHash,
       expiresAt: Date.now() + input.timeoutSeconds * 1000,
       state: 'pending',
       channelLinking: input.channelLinking,
-    });
+    };
+    this.tokens.push(token);
+    const dispatchNumber = this.tokens.length;
     const sent = await this.run(() =>
       activities.sendDispatch({
         workflowId: workflowInfo().workflowId,
         operation: this.input.operation,
         username: this.input.username,
         dispatch: input,
-        firstSession: this.tokens.length === 1,
+        dispatchNumber,
+        ...(this.budgetKey !== undefined && { budgetKey: this.budgetKey }),
       }),
     );
     if (sent.refused) {
-      // Push fatigue: this operation is not started at all; the RP may try again later.
-      this.fail('dispatchRefused');
-      refuse(sent.refused.reason, 'Too many dispatches to this user; try again later.', undefined, sent.refused.retryAfterSeconds);
+      const message = sent.refused.reason === 'tooManyFallbacks' ? 'This operation has made all the fallback dispatches it may.' : 'Too many dispatches to this user; try again later.';
+      if (dispatchNumber === 1) {
+        // Push fatigue: this operation is not started at all; the RP may try again later.
+        this.fail('dispatchRefused');
+      } else {
+        // A refused fallback sent nothing: the operation goes on with the tokens it had.
+        this.tokens.splice(this.tokens.indexOf(token), 1);
+        for (const earlier of superseded) earlier.state = 'pending';
+      }
+      refuse(sent.refused.reason, message, undefined, sent.refused.retryAfterSeconds, { dispatchResult: sent.dispatchResult });
     }
+    this.budgetKey ??= sent.budgetKey;
     this.state.tokenInformation = {
       ...(sent.dispatchTargetExtId ? { dispatchTargetExtId: sent.dispatchTargetExtId } : {}),
       dispatcherInformation: sent.dispatcherInformation,
     };
     this.state.updatedAt = Date.now();
     this.publishStatus();
-    return { sessionId: input.sessionId, dispatchResult: sent.dispatchResult, dispatcherInformation: sent.dispatcherInformation };
+    return {
+      sessionId: input.sessionId,
+      dispatchResult: sent.dispatchResult,
+      dispatcherInformation: sent.dispatcherInformation,
+      ...(sent.payloadEncryptionKey && { payloadEncryptionKey: sent.payloadEncryptionKey }),
+    };
   }
 
   assertCanRedeem({ tokenHash, operation }: RedeemInput): void {
@@ -252,9 +270,12 @@ export class OperationSession {
 
   /** Out-of-band with a known user: tell the push-fatigue ledger whether the phone answered. */
   async settle(): Promise<void> {
-    if (!this.input.outOfBand || !this.input.username || this.state.failureReason === 'dispatchRefused') return;
-    const answered = this.tokens.some((token) => token.state === 'redeemed');
-    await settleDispatch({ workflowId: workflowInfo().workflowId, username: this.input.username, answered });
+    if (!this.input.outOfBand || this.budgetKey === undefined || this.state.failureReason === 'dispatchRefused') return;
+    // A denial or a wrong number pick is no answer: an attacker's pushes the user keeps refusing
+    // must bring the back-off as surely as pushes the user ignores.
+    const refusedOnPhone = this.state.failureReason === 'denied' || this.state.failureReason === 'channelLinkingMismatch';
+    const approved = !refusedOnPhone && this.tokens.some((token) => token.state === 'redeemed');
+    await settleDispatch({ workflowId: workflowInfo().workflowId, budgetKey: this.budgetKey, unanswered: approved ? 0 : this.tokens.length });
   }
 
   /**
@@ -310,7 +331,13 @@ function awaitingStatus(input: OperationInput): OperationState['status'] {
  * Refuses an update with a coded, non-retryable failure; the API answers the code with the
  * statuses of contract/errors.ts `errorCodes`.
  */
-function refuse(code: ErrorCode, message: string, uafStatusCode?: number, retryAfterSeconds?: number): never {
-  const details: RefusalDetails = { uafStatusCode, retryAfterSeconds };
+function refuse(
+  code: ErrorCode,
+  message: string,
+  uafStatusCode?: number,
+  retryAfterSeconds?: number,
+  extra: Pick<RefusalDetails, 'dispatchResult'> = {},
+): never {
+  const details: RefusalDetails = { uafStatusCode, retryAfterSeconds, ...extra };
   throw ApplicationFailure.create({ type: code, message, nonRetryable: true, details: [details] });
 }

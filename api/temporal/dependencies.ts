@@ -1,15 +1,19 @@
 import type { Client } from '@temporalio/client';
 import type { ServerKeys } from '../../config/deriveKeys.js';
 import type { ChannelLinking, DispatchAnswer, DispatchInput, OperationState } from '../../contract/operation.js';
-import type { Sessions, Tokens } from '../../store/tokens.js';
+import type { DispatcherRegistry } from '../../dispatch/index.js';
+import type { Sessions } from '../../store/tokens.js';
 
 /** What every call of the API to the operation workflows needs. */
 export interface OperationsDependencies {
   client: Client;
   taskQueue: string;
-  keys: Pick<ServerKeys, 'sessionId' | 'userHash'>;
-  tokens: Pick<Tokens, 'find'>;
+  keys: Pick<ServerKeys, 'sessionId' | 'userHash' | 'dispatchToken'>;
   sessions: Pick<Sessions, 'find'>;
+  /** The dispatchers whose response carries the token (link, QR code), to render it (renderDispatchResponse.ts). */
+  renderers: DispatcherRegistry;
+  /** Base of `redeem_url` in a rendered payload. */
+  publicUrl: string;
 }
 
 /** nevisFIDO StatusResponse (docs/api.md endpoint 14) with our `finalSessionId` and `failureReason`. */

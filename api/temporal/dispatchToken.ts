@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { DispatchAnswer, DispatchInput, Operation, OperationInput, SessionPolicy } from '../../contract/operation.js';
-import { newSessionId, newToken, tokenHashOf, workflowIdOf } from '../../store/sessionKeys.js';
+import { dispatchTokenOf, newSessionId, tokenHashOf, workflowIdOf } from '../../store/sessionKeys.js';
 import { dispatchUpdate, redispatchUpdate } from '../../workflows/messages.js';
 import { ApiError } from '../apiError.js';
 import { createChannelLinking } from '../channelLinking.js';
+import { renderDispatchResponse } from './renderDispatchResponse.js';
 import type { DispatchOptions, DispatchTokenResponse, OperationsDependencies } from './dependencies.js';
 import { startWorkflowOperation } from './startWorkflowOperation.js';
 import { workflowOfSession } from './workflowOfSession.js';
@@ -18,33 +19,56 @@ export async function dispatchToken(
   input: Omit<OperationInput, 'operation' | 'sessionId' | 'outOfBand'>,
   options: DispatchOptions & { sessionPolicy: SessionPolicy },
 ): Promise<DispatchTokenResponse> {
-  const first = newDispatch(options);
-  const startWorkflow = startWorkflowOperation(deps, operation, first.sessionId, { ...input, outOfBand: { sessionPolicy: options.sessionPolicy } });
+  const sessionId = newSessionId();
+  const workflowId = workflowIdOf(sessionId, deps.keys.sessionId);
+  const first = newDispatch(deps, workflowId, sessionId, operation, options);
+  const startWorkflow = startWorkflowOperation(deps, operation, sessionId, { ...input, outOfBand: { sessionPolicy: options.sessionPolicy } });
   const updateId = randomUUID();
-  const answer = await withUpdateRecovery(deps.client, workflowIdOf(first.sessionId, deps.keys.sessionId), updateId, () =>
-    deps.client.workflow.executeUpdateWithStart(dispatchUpdate, { args: [first], startWorkflowOperation: startWorkflow, updateId }),
+  const answer = await withUpdateRecovery(deps.client, workflowId, updateId, () =>
+    deps.client.workflow.executeUpdateWithStart(dispatchUpdate, { args: [first.input], startWorkflowOperation: startWorkflow, updateId }),
   );
-  return toDispatchTokenResponse(first, answer);
+  return toDispatchTokenResponse(deps, first, answer);
 }
 
 /** A fallback re-dispatch inside the operation of `fallbackFor`: a new token and session id. */
-export async function redispatchToken(deps: OperationsDependencies, fallbackFor: string, options: DispatchOptions): Promise<DispatchTokenResponse> {
-  const next = newDispatch(options);
+export async function redispatchToken(
+  deps: OperationsDependencies,
+  operation: Operation,
+  fallbackFor: string,
+  options: DispatchOptions,
+): Promise<DispatchTokenResponse> {
   try {
-    const handle = deps.client.workflow.getHandle(await workflowOfSession(deps, fallbackFor));
-    return toDispatchTokenResponse(next, await handle.executeUpdate(redispatchUpdate, { args: [next] }));
+    const workflowId = await workflowOfSession(deps, fallbackFor);
+    const next = newDispatch(deps, workflowId, newSessionId(), operation, options);
+    const handle = deps.client.workflow.getHandle(workflowId);
+    return await toDispatchTokenResponse(deps, next, await handle.executeUpdate(redispatchUpdate, { args: [next.input] }));
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) throw new ApiError('operationNotFound', 'fallbackFor names no open operation.', undefined, { cause: error });
     throw toApiError(error);
   }
 }
 
-/** A new dispatch input: fresh session id, token (kept by the workflow as a hash only) and linking. */
-function newDispatch(options: DispatchOptions): DispatchInput {
-  const token = newToken();
-  return {
-    sessionId: newSessionId(),
-    token,
+/** A dispatch of the workflow: what the workflow is sent (no token) and the token, derived here. */
+interface NewDispatch {
+  input: DispatchInput;
+  token: string;
+}
+
+/**
+ * A new dispatch: fresh session id, and the token derived from it and the workflow id (the worker
+ * derives the same one to send it; the workflow receives its hash only).
+ */
+function newDispatch(
+  { keys }: Pick<OperationsDependencies, 'keys'>,
+  workflowId: string,
+  sessionId: string,
+  operation: Operation,
+  options: DispatchOptions,
+): NewDispatch {
+  const token = dispatchTokenOf(workflowId, sessionId, keys.dispatchToken);
+  const input: DispatchInput = {
+    sessionId,
+    operation,
     tokenHash: tokenHashOf(token),
     dispatcher: options.dispatcher ?? '',
     ...(options.dispatchTargetId && { dispatchTargetId: options.dispatchTargetId }),
@@ -52,14 +76,19 @@ function newDispatch(options: DispatchOptions): DispatchInput {
     ...(options.channelLinking && { channelLinking: createChannelLinking(options.channelLinking) }),
     timeoutSeconds: options.timeoutSeconds,
   };
+  return { input, token };
 }
 
-function toDispatchTokenResponse(dispatch: DispatchInput, answer: DispatchAnswer): DispatchTokenResponse {
-  const linking = dispatch.channelLinking;
+async function toDispatchTokenResponse(
+  { renderers, publicUrl }: Pick<OperationsDependencies, 'renderers' | 'publicUrl'>,
+  { input, token }: NewDispatch,
+  answer: DispatchAnswer,
+): Promise<DispatchTokenResponse> {
+  const linking = input.channelLinking;
   return {
-    token: dispatch.token,
+    token,
     sessionId: answer.sessionId,
-    dispatcherInformation: answer.dispatcherInformation,
+    dispatcherInformation: await renderDispatchResponse(renderers, publicUrl, { token, operation: input.operation, channelLinking: linking }, answer),
     dispatchResult: answer.dispatchResult,
     ...(linking && { channelLinking: { mode: linking.mode, string: linking.string } }),
   };

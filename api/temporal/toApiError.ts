@@ -11,8 +11,8 @@ import { apiErrorOf } from '../apiError.js';
 export function toApiError(error: unknown): unknown {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const { type, message, details } = error.cause;
-    const { retryAfterSeconds } = (details?.[0] ?? {}) as RefusalDetails;
-    if (type && isErrorCode(type)) return apiErrorOf(type, message, { cause: error, retryAfterSeconds });
+    const { retryAfterSeconds, dispatchResult } = (details?.[0] ?? {}) as RefusalDetails;
+    if (type && isErrorCode(type)) return apiErrorOf(type, message, { cause: error, retryAfterSeconds, ...(dispatchResult !== undefined && { dispatchResult }) });
   }
   if (error instanceof WorkflowNotFoundError) {
     return apiErrorOf('operationNotFound', 'The operation does not exist (or has ended and been purged).', { cause: error });

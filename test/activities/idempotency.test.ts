@@ -12,11 +12,13 @@ import type { SendDispatchInput } from '../../activities/sendDispatch.js';
 import type { VerifyResponseInput, VerifyResponseResult, IssueRequestResult } from '../../activities/uafOperations.js';
 import type { OperationInput } from '../../contract/operation.js';
 import { createCredentials, type Credential } from '../../store/credentials.js';
-import { tokenHashOf } from '../../store/sessionKeys.js';
-import { createTokens } from '../../store/tokens.js';
+import { dispatchTokenOf, tokenHashOf } from '../../store/sessionKeys.js';
+import { deriveKeys } from '../../config/deriveKeys.js';
 import { authenticationRound, createPhone, registrationRound } from '../unit/device/relyingParty.js';
 import { connectTestDatabase } from '../setup/harness.js';
-import { AnswerLost, activitiesOver, createCountingDispatcher, fixedClock, losingAnswerOf, snapshot } from './activityFixtures.js';
+import { AnswerLost, activitiesOver, createCountingDispatcher, fixedClock, losingAnswerOf, serverSecret, snapshot } from './activityFixtures.js';
+import { createDispatchRecords } from '../../store/dispatches.js';
+import { createSessions } from '../../store/tokens.js';
 
 const databases: Awaited<ReturnType<typeof connectTestDatabase>>[] = [];
 async function freshDatabase(): Promise<Db> {
@@ -247,18 +249,19 @@ describe('verifyResponse: authentication', () => {
 });
 
 describe('sendDispatch and settleDispatch', () => {
-  const token = 'token-of-the-test-dispatch';
+  // The token the activity derives; the workflow sends its hash only.
+  const hashOfDispatch = (sessionId: string) => tokenHashOf(dispatchTokenOf('wf-oob', sessionId, deriveKeys(serverSecret).dispatchToken));
   const input: SendDispatchInput = {
     workflowId: 'wf-oob',
     operation: 'authentication',
     username: 'alice',
-    dispatch: { sessionId: 'session-1', token, tokenHash: tokenHashOf(token), dispatcher: 'counting', timeoutSeconds: 300 },
-    firstSession: true,
+    dispatch: { sessionId: 'session-1', operation: 'authentication', tokenHash: hashOfDispatch('session-1'), dispatcher: 'counting', timeoutSeconds: 300 },
+    dispatchNumber: 1,
   };
   const fallback: SendDispatchInput = {
     ...input,
-    dispatch: { ...input.dispatch, sessionId: 'session-2', token: `${token}-2`, tokenHash: tokenHashOf(`${token}-2`) },
-    firstSession: false,
+    dispatch: { ...input.dispatch, sessionId: 'session-2', tokenHash: hashOfDispatch('session-2') },
+    dispatchNumber: 2,
   };
 
   it('run twice: one push, the same answer and state (guard: the dispatch record)', async () => {
@@ -277,14 +280,13 @@ describe('sendDispatch and settleDispatch', () => {
     expect(await activities.sendDispatch(input)).toEqual(expected);
     expect(await activities.sendDispatch(fallback)).toEqual(fallbackAnswer);
     expect(dispatcher.pushes).toBe(2);
-    expect(await createTokens(subject).find(input.dispatch.tokenHash)).toEqual({ workflowId: 'wf-oob', operation: 'authentication' });
+    expect(await createDispatchRecords(subject).find('wf-oob', input.dispatch.tokenHash)).toEqual(expected);
     expect(await snapshot(subject)).toEqual(await snapshot(reference));
   });
 
   it.each([
     ['dispatches', 'insertOne', 1],
     ['dispatchBudget', 'updateOne', 1],
-    ['tokens', 'insertOne', 1],
   ])('answer lost after %s.%s: the rerun answers the same, pushes in all %i', async (collection, method, pushes) => {
     const [subject, reference] = [await freshDatabase(), await freshDatabase()];
     await seedKeys(subject, reference);
@@ -300,9 +302,9 @@ describe('sendDispatch and settleDispatch', () => {
   it('settle run twice records one unanswered dispatch (guard: conditional on the open entry)', async () => {
     const [subject, reference] = [await freshDatabase(), await freshDatabase()];
     await seedKeys(subject, reference);
-    const settle = { workflowId: 'wf-oob', username: 'alice', answered: false };
     const once = activitiesOver(reference);
-    await once.sendDispatch(input);
+    const { budgetKey } = await once.sendDispatch(input);
+    const settle = { workflowId: 'wf-oob', budgetKey: budgetKey!, unanswered: 1 };
     await once.settleDispatch(settle);
 
     const twice = activitiesOver(subject);
@@ -319,13 +321,13 @@ describe('removeExpiredRows and checkDatabase', () => {
   it('cleanup run twice leaves the state of one run; the second finds nothing more to remove', async () => {
     const [subject, reference] = [await freshDatabase(), await freshDatabase()];
     for (const db of [subject, reference]) {
-      await createTokens(db).add('old-token', 'wf-1', 'authentication', new Date('2026-11-01T00:00:00Z'));
-      await createTokens(db).add('fresh-token', 'wf-2', 'authentication', new Date('2026-11-22T11:59:00Z'));
+      await createSessions(db).add('old-session', 'wf-1', new Date('2026-11-01T00:00:00Z'));
+      await createSessions(db).add('fresh-session', 'wf-2', new Date('2026-11-22T11:59:00Z'));
     }
-    expect(await activitiesOver(reference).removeExpiredRows()).toMatchObject({ tokens: 1 });
+    expect(await activitiesOver(reference).removeExpiredRows()).toMatchObject({ sessions: 1 });
     const activities = activitiesOver(subject);
-    expect(await activities.removeExpiredRows()).toMatchObject({ tokens: 1 });
-    expect(await activities.removeExpiredRows()).toEqual({ tokens: 0, sessions: 0, requestIds: 0, dispatches: 0, deregistrations: 0 });
+    expect(await activities.removeExpiredRows()).toMatchObject({ sessions: 1 });
+    expect(await activities.removeExpiredRows()).toEqual({ sessions: 0, requestIds: 0, dispatches: 0, deregistrations: 0 });
     expect(await snapshot(subject)).toEqual(await snapshot(reference));
   });
 

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator, createPhone, parseDeepLink, testAuthenticatorProfile } from '../../device/index.js';
 import { toolPath } from '../../scripts/services.js';
-import { workflowIdOf } from '../../store/sessionKeys.js';
+import { dispatchTokenOf, tokenHashOf, workflowIdOf } from '../../store/sessionKeys.js';
 import { deriveKeys } from '../../config/deriveKeys.js';
 import { dispatchUpdate, issueRequestUpdate } from '../../workflows/messages.js';
 import type { OperationState } from '../../contract/operation.js';
@@ -120,8 +120,10 @@ describe.runIf(recording)('record histories', () => {
       workflowId: uniqueName('replay-token-expired'),
       args: [{ operation: 'authentication', sessionId: uniqueName('session'), outOfBand: { sessionPolicy: 'latest-only' } }],
     });
+    const expiringSession = uniqueName('session');
+    const expiringHash = tokenHashOf(dispatchTokenOf(expiringToken.workflowId, expiringSession, deriveKeys(stack.config.serverSecret).dispatchToken));
     await expiringToken.executeUpdate(dispatchUpdate, {
-      args: [{ sessionId: uniqueName('session'), token: 'replay-token', tokenHash: uniqueName('hash'), dispatcher: 'link', timeoutSeconds: 1 }],
+      args: [{ sessionId: expiringSession, operation: 'authentication', tokenHash: expiringHash, dispatcher: 'link', timeoutSeconds: 1 }],
     });
     expect(((await expiringToken.result()) as OperationState).failureReason).toBe('tokenExpired');
     await save('oob-token-expired', expiringToken.workflowId, 'authentication');

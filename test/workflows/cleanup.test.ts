@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cleanupScheduleId, ensureCleanupSchedule } from '../../worker/ensureCleanupSchedule.js';
 import { createRequestIds } from '../../store/requestIds.js';
-import { createSessions, createTokens } from '../../store/tokens.js';
+import { createDispatchRecords } from '../../store/dispatches.js';
+import { createSessions } from '../../store/tokens.js';
 import { bundleWorkflows, uniqueName } from '../setup/harness.js';
 import { startTestStack, type TestStack } from '../setup/stack.js';
 
@@ -13,20 +14,20 @@ afterAll(() => stack?.close());
 
 it('the cleanup workflow removes index rows past their retention and keeps the rest', async () => {
   const { db } = stack.database;
-  const [tokens, sessions, requestIds] = [createTokens(db), createSessions(db), createRequestIds(db)];
+  const [records, sessions, requestIds] = [createDispatchRecords<{ dispatchResult: string }>(db), createSessions(db), createRequestIds(db)];
   const now = Date.now();
   const daysAgo = (days: number) => new Date(now - days * 24 * 3_600_000);
-  await tokens.add('old-token', 'wf-1', 'authentication', daysAgo(2));
-  await tokens.add('fresh-token', 'wf-2', 'authentication', daysAgo(0));
+  await records.record('wf-1', 'old-token-hash', { dispatchResult: 'dispatched' }, daysAgo(2));
+  await records.record('wf-2', 'fresh-token-hash', { dispatchResult: 'dispatched' }, daysAgo(0));
   await sessions.add('old-session', 'wf-1', daysAgo(8));
   await sessions.add('fresh-session', 'wf-2', daysAgo(1));
   await requestIds.recordFirstUse('target', 'old-request', new Date(now - 2 * 3_600_000));
   await requestIds.recordFirstUse('target', 'fresh-request', new Date(now));
 
   const removed = await stack.client.workflow.execute('cleanup', { taskQueue: stack.config.temporal.taskQueue, workflowId: uniqueName('cleanup') });
-  expect(removed).toEqual({ tokens: 1, sessions: 1, requestIds: 1, dispatches: 0, deregistrations: 0 });
-  expect(await tokens.find('fresh-token')).toEqual({ workflowId: 'wf-2', operation: 'authentication' });
-  expect(await tokens.find('old-token')).toBeUndefined();
+  expect(removed).toEqual({ sessions: 1, requestIds: 1, dispatches: 1, deregistrations: 0 });
+  expect(await records.find('wf-2', 'fresh-token-hash')).toEqual({ dispatchResult: 'dispatched' });
+  expect(await records.find('wf-1', 'old-token-hash')).toBeUndefined();
   expect(await sessions.find('fresh-session')).toBe('wf-2');
   expect(await sessions.find('old-session')).toBeUndefined();
 });

@@ -9,6 +9,8 @@ import { dispatchUpdate, issueRequestUpdate, statusQuery } from '../../workflows
 import type { OperationState } from '../../contract/operation.js';
 import { bundleWorkflows, connectTestDatabase, connectTimeSkipping, uniqueName } from '../setup/harness.js';
 import { testConfig } from '../setup/testConfig.js';
+import { deriveKeys } from '../../config/deriveKeys.js';
+import { dispatchTokenOf, tokenHashOf } from '../../store/sessionKeys.js';
 
 let env: TestWorkflowEnvironment;
 let database: Awaited<ReturnType<typeof connectTestDatabase>>;
@@ -34,7 +36,7 @@ async function createExpiryWorker() {
     // testConfig() names no FCM: no firebase-admin app is opened, so there is nothing to close.
     activities: (await createWorkerDependencies({ config, db: database.db, metadata: await readMetadataDirectory(config.uaf.metadataDir) })).activities,
   });
-  return { client, worker, taskQueue };
+  return { client, worker, taskQueue, dispatchTokenKey: deriveKeys(config.serverSecret).dispatchToken };
 }
 
 it('a UAF request nobody answers expires by workflow timer: failed, requestExpired, 1408', async () => {
@@ -56,15 +58,17 @@ it('a UAF request nobody answers expires by workflow timer: failed, requestExpir
 });
 
 it('an out-of-band token nobody redeems expires by workflow timer: failed, tokenTimedOut', async () => {
-  const { client, worker, taskQueue } = await createExpiryWorker();
+  const { client, worker, taskQueue, dispatchTokenKey } = await createExpiryWorker();
   await worker.runUntil(async () => {
+    const workflowId = uniqueName('token-expiring');
+    const sessionId = uniqueName('session');
     const handle = await client.workflow.start('authentication', {
       taskQueue,
-      workflowId: uniqueName('token-expiring'),
+      workflowId,
       args: [{ operation: 'authentication', sessionId: uniqueName('session'), outOfBand: { sessionPolicy: 'latest-only' } }],
     });
     const dispatched = await handle.executeUpdate(dispatchUpdate, {
-      args: [{ sessionId: uniqueName('session'), token: 'a-token-nobody-redeems', tokenHash: uniqueName('hash'), dispatcher: 'link', timeoutSeconds: 300 }],
+      args: [{ sessionId, operation: 'authentication', tokenHash: tokenHashOf(dispatchTokenOf(workflowId, sessionId, dispatchTokenKey)), dispatcher: 'link', timeoutSeconds: 300 }],
     });
     expect(dispatched).toMatchObject({ dispatchResult: 'dispatched', dispatcherInformation: { name: 'link' } });
     expect(await handle.query(statusQuery)).toMatchObject({ status: 'tokenCreated' });
