@@ -224,6 +224,18 @@ describe('the Alpine Bank demo with a phone in the browser', () => {
     }
   });
 
+  it('without EventSource the kit polls the status and still logs in', async () => {
+    const { context, page } = await openBrowser();
+    await context.addInitScript(() => delete (globalThis as { EventSource?: unknown }).EventSource);
+    const polled = page.waitForRequest((request) => /\/outband\/status\/[^/]+$/.test(new URL(request.url()).pathname));
+    await startPhoneLogin(page, 'alice');
+    await page.getByTestId('channel-linking').waitFor();
+    await polled;
+    await alice.phone.getByRole('button', { name: 'Approve' }).click();
+    await welcome(page, 'alice');
+    await context.close();
+  });
+
   it('deny on the phone: the page says so', async () => {
     const { context, page } = await openBrowser();
     await startPhoneLogin(page, 'alice');
