@@ -102,10 +102,12 @@ async function answer(deny: boolean): Promise<void> {
 
 async function startPush(deviceToken: string | undefined, redeemUrl: string): Promise<void> {
   if (!deviceToken) return;
+  const firstTarget = push === undefined;
   push ??= await createPushReceiver({ emulatorUrl: config.fcmEmulatorUrl });
   const serverUrl = redeemUrl.slice(0, redeemUrl.lastIndexOf('/token/redeem/'));
   await createDispatchTarget({ serverUrl, deviceToken, name: $<HTMLInputElement>('phone-name').value.trim() || 'Browser phone', pushToken: push.token, keys, fetch: relayFetch });
-  void listen(push);
+  // One push token per tab: a later registration (another user) adds a target, not a second listener.
+  if (firstTarget) void listen(push);
 }
 
 async function listen(receiver: PushReceiver): Promise<void> {
