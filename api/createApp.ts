@@ -18,6 +18,7 @@ import { createUafRouter } from './uafRoutes.js';
 import { createTokenRouter } from './tokenRoutes.js';
 import { createStatusEventsRouter } from './statusEvents.js';
 import { createDispatchTargetRouter } from './dispatchTargetRoutes.js';
+import { createApiMetrics } from './metrics.js';
 import { registeredDispatcherIds } from './dispatcherIds.js';
 import { createRateLimits } from './rateLimits.js';
 import { requireRelyingParty } from './relyingParty.js';
@@ -37,6 +38,9 @@ export function createApp({ client, db, config, logger, dispatcherIds = register
   app.disable('x-powered-by');
   // The client address (rate limits) is the socket's, or the one TRUST_PROXY hops forwarded.
   app.set('trust proxy', config.trustProxyHops > 0 ? config.trustProxyHops : false);
+  // Before everything, so every answer is counted, refusals of later middleware (rate limits) included.
+  const metrics = createApiMetrics({ client });
+  app.use(metrics.middleware);
 
   app.use(
     pinoHttp({
@@ -54,6 +58,8 @@ export function createApp({ client, db, config, logger, dispatcherIds = register
       autoLogging: { ignore: (req) => req.url === '/healthz' },
     }),
   );
+  // Operators' GET /metrics: off unless METRICS_API_KEYS names keys (docs/api.md "Operators").
+  if (config.metrics.apiKeys.length) app.use(metrics.router(config.metrics.apiKeys));
   // First: a flood is refused before any parsing, lookup or Temporal call.
   app.use(createRateLimits(config));
   // Before the JSON parser: codec batches may exceed the API's 64 KiB body limit. Off unless

@@ -45,6 +45,15 @@ export interface Config {
   eventStreams: { perSession: number; perProcess: number };
   /** Reverse proxies in front of the API whose X-Forwarded-For is believed (0: the socket's address is the client's). */
   trustProxyHops: number;
+  /**
+   * Prometheus metrics: the API's `GET /metrics` needs one of `apiKeys` (none: the endpoint is off);
+   * the worker serves its own on `workerPort` (unset: off) at `workerHost`.
+   */
+  metrics: { apiKeys: string[]; workerPort: number | undefined; workerHost: string };
+  /** Operators' admin API (`/admin/…`, api/adminRoutes.ts); no key: the endpoints are off. */
+  admin: { apiKeys: string[] };
+  /** Days an audit event is kept (the cleanup schedule removes older ones). */
+  audit: { retentionDays: number };
 }
 
 /** A variable that is set but invalid, or required and missing. The message names it. */
@@ -136,6 +145,12 @@ const variables = {
   SSE_MAX_PER_SESSION: z.coerce.number().int().min(1).max(1_000).default(10),
   SSE_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  METRICS_API_KEYS: bearerKeys.optional(),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  ADMIN_API_KEYS: bearerKeys.optional(),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
+} as const;
 
 type Variable = keyof typeof variables;
 type Parsed = { [K in Variable]: z.output<(typeof variables)[K]> };
@@ -162,6 +177,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production) checkProduction(v, { publicUrl, appId, trustedFacets });
   if (v.CODEC_API_KEYS?.some((key) => v.RP_API_KEYS.includes(key))) {
     throw new ConfigError('CODEC_API_KEYS', 'must not repeat a relying-party key (an operator credential is separate)');
+  }
+  for (const name of ['METRICS_API_KEYS', 'ADMIN_API_KEYS'] as const) {
+    if (v[name]?.some((key) => v.RP_API_KEYS.includes(key))) {
+      throw new ConfigError(name, 'must not repeat a relying-party key (an operator credential is separate)');
+    }
   }
   return {
     port: v.PORT,
@@ -195,6 +215,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimits: { windowSeconds: v.RATE_LIMIT_WINDOW_SECONDS, perAddress: v.RATE_LIMIT_PER_ADDRESS, perRelyingPartyKey: v.RATE_LIMIT_PER_RP_KEY },
     eventStreams: { perSession: v.SSE_MAX_PER_SESSION, perProcess: v.SSE_MAX_CONNECTIONS },
     trustProxyHops: v.TRUST_PROXY,
+    metrics: { apiKeys: v.METRICS_API_KEYS ?? [], workerPort: v.WORKER_METRICS_PORT, workerHost: v.WORKER_METRICS_HOST },
+    admin: { apiKeys: v.ADMIN_API_KEYS ?? [] },
+    audit: { retentionDays: v.AUDIT_RETENTION_DAYS },
   };
 }
 

@@ -6,6 +6,9 @@ import { createDispatchers, createFirebaseMessaging, type DispatcherRegistry } f
 import { ensureIndexes } from '../store/indexes.js';
 import type { MetadataStatement } from '../uaf/index.js';
 import { loadDispatcherPlugins } from './loadDispatcherPlugins.js';
+import type { InjectedSinks } from '@temporalio/worker';
+import type { OperationEventSinks } from '../contract/operationEvents.js';
+import { createOperationEventSinks, createWorkerMetrics, type WorkerMetrics } from './workerMetrics.js';
 
 export type WorkerConfig = Pick<
   Config,
@@ -27,6 +30,10 @@ export interface WorkerDependencies {
   keys: ServerKeys;
   /** Ids of the dispatchers loaded from DISPATCH_PLUGINS. */
   pluginIds: string[];
+  /** The worker's Prometheus registry (worker/workerMetrics.ts), served by worker/metricsServer.ts. */
+  metrics: WorkerMetrics;
+  /** `Worker.create({ sinks })`: what the workflows report (worker/reportOperationEvents.ts) reaches metrics and audit. */
+  sinks: InjectedSinks<OperationEventSinks>;
   /** Releases what was opened here (the firebase-admin app); the database is the caller's. */
   close(): Promise<void>;
 }
@@ -46,12 +53,13 @@ export async function createWorkerDependencies({ config, db, metadata, fcmTimeou
       : undefined;
   try {
     const plugins = await loadDispatcherPlugins(config.dispatchPlugins, { linkBaseUrl: config.linkBaseUrl, publicUrl: config.publicUrl });
-    const dispatchers = createDispatchers({
+    const metrics = createWorkerMetrics();
+    const dispatchers = metrics.observeDispatchers(createDispatchers({
       linkBaseUrl: config.linkBaseUrl,
       plugins,
       ...(messaging && { messaging: messaging.messaging }),
       ...(fcmTimeoutMs !== undefined && { fcmTimeoutMs }),
-    });
+    }));
     await ensureIndexes(db);
     const keys = deriveKeys(config.serverSecret);
     const activities = createActivities({
@@ -63,7 +71,8 @@ export async function createWorkerDependencies({ config, db, metadata, fcmTimeou
       publicUrl: config.publicUrl,
       dispatchLimits: config.dispatchLimits,
     });
-    return { activities, dispatchers, keys, pluginIds: plugins.map((plugin) => plugin.id), close: async () => messaging?.close() };
+    const sinks = createOperationEventSinks(metrics.events);
+    return { activities, dispatchers, keys, pluginIds: plugins.map((plugin) => plugin.id), metrics, sinks, close: async () => messaging?.close() };
   } catch (error) {
     await messaging?.close();
     throw error;

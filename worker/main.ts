@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { pino } from 'pino';
@@ -9,21 +10,29 @@ import { createWorkerDependencies, type WorkerDependencies } from './createWorke
 import { ensureCleanupSchedule } from './ensureCleanupSchedule.js';
 import { createWorkerLogger } from './workerLogger.js';
 import { workflowSource } from './workflowSource.js';
+import { freeLoopbackPort, startMetricsServer } from './metricsServer.js';
 
 const config = loadConfigOrExit();
 // Before anything connects: production refuses the repository's test authenticators.
 const metadata = await loadTrustedMetadataOrExit(config);
 const logger = pino({ name: 'outband-worker' });
 
+// With WORKER_METRICS_PORT, the SDK's own metrics go to a loopback Prometheus exporter that the
+// worker's /metrics appends to its own (one scrape target).
+const sdkMetricsAddress = config.metrics.workerPort === undefined ? undefined : `127.0.0.1:${await freeLoopbackPort()}`;
 // SDK and Core logs go through pino; the runtime must be installed before anything else.
 Runtime.install({
   logger: createWorkerLogger(logger),
-  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  telemetryOptions: {
+    logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+    ...(sdkMetricsAddress && { metrics: { prometheus: { bindAddress: sdkMetricsAddress } } }),
+  },
 });
 
 const { client: mongo, db } = createDatabase(config.mongodbUri);
 let dependencies: WorkerDependencies | undefined;
 let connection: NativeConnection | undefined;
+let metricsServer: Server | undefined;
 try {
   dependencies = await createWorkerDependencies({ config, db, metadata });
   if (dependencies.pluginIds.length) logger.info({ dispatchers: dependencies.pluginIds }, 'dispatcher plug-ins loaded');
@@ -36,7 +45,17 @@ try {
     ...(await workflowSource()),
     dataConverter: createWorkerDataConverter(config.payloadCodecKey),
     activities: dependencies.activities,
+    sinks: dependencies.sinks,
   });
+  if (config.metrics.workerPort !== undefined) {
+    metricsServer = await startMetricsServer({
+      registry: dependencies.metrics.registry,
+      port: config.metrics.workerPort,
+      host: config.metrics.workerHost,
+      sdkMetricsUrl: `http://${sdkMetricsAddress}/metrics`,
+    });
+    logger.info({ port: config.metrics.workerPort, host: config.metrics.workerHost }, 'worker metrics listening');
+  }
   // The schedule that expires index rows (FerretDB has no TTL index); a failure here is logged,
   // not fatal: flows do not depend on it.
   const scheduler = await Connection.connect({ address: config.temporal.address });
@@ -51,6 +70,7 @@ try {
   logger.error({ err: error }, 'worker failed');
   process.exitCode = 1;
 } finally {
+  metricsServer?.close();
   await connection?.close();
   await dependencies?.close();
   await mongo.close();

@@ -6,9 +6,14 @@ const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
 /**
  * Workflow interceptor modules every bundle must include (`npm run build`, tests, development):
- * worker/refusePlainPayloads.ts ends a workflow whose input was not encrypted with our key.
+ * worker/refusePlainPayloads.ts ends a workflow whose input was not encrypted with our key;
+ * worker/reportOperationEvents.ts reports dispatches, redeems and ends to the worker's
+ * `operationEvents` sink (metrics and audit).
  */
-export const workflowInterceptorModules = [new URL(`./refusePlainPayloads${extension}`, import.meta.url).pathname];
+export const workflowInterceptorModules = [
+  new URL(`./refusePlainPayloads${extension}`, import.meta.url).pathname,
+  new URL(`./reportOperationEvents${extension}`, import.meta.url).pathname,
+];
 
 /**
  * Production runs the bundle built by `npm run build` (no webpack at start-up); development bundles

@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { Client } from '@temporalio/client';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { pino } from 'pino';
+import type { Registry } from 'prom-client';
 import { createApp } from '../../api/createApp.js';
 import type { Config } from '../../config/loadConfig.js';
 import { readMetadataDirectory } from '../../store/metadataDirectory.js';
@@ -29,6 +30,8 @@ export interface TestStack {
   temporal: TemporalHarness;
   database: Awaited<ReturnType<typeof connectTestDatabase>>;
   worker: Worker;
+  /** The worker's Prometheus registry (worker/workerMetrics.ts). */
+  workerMetrics: Registry;
   /** Starts a fresh worker (after `stopWorker`), as a restarted worker process would. */
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
@@ -78,6 +81,7 @@ export async function startTestStack(
       workflowBundle: bundle,
       dataConverter: createWorkerDataConverter(config.payloadCodecKey),
       activities: dependencies.activities,
+      sinks: dependencies.sinks,
     });
   let worker = await parts.run(makeWorker);
   let running = worker.run();
@@ -98,6 +102,7 @@ export async function startTestStack(
     client,
     temporal,
     database,
+    workerMetrics: dependencies.metrics.registry,
     get worker() {
       return worker;
     },
