@@ -136,6 +136,7 @@ export function createOutOfBandLogin(options: OutOfBandLoginOptions): OutOfBandL
       timeoutSeconds,
       getUafRequest: { op: 'Auth', context: { username: login.username } },
     });
+    if (answer.status === 429) return refuse(res, 429, 'tooManyRequests', 'Too many login requests for this phone; wait a few minutes and try again.');
     if (answer.status !== 200) return refuse(res, 502, 'dispatchFailed', 'The login could not be started; try again.');
     remember(res, login, answer.body.sessionId);
     res.json({ sessionId: answer.body.sessionId, dispatched: answer.body.dispatchResult === 'dispatched', dispatchResult: answer.body.dispatchResult, channelLinking: answer.body.channelLinking?.string, channelLinkingMode: answer.body.channelLinking?.mode });
@@ -153,6 +154,7 @@ export function createOutOfBandLogin(options: OutOfBandLoginOptions): OutOfBandL
       getUafRequest: { op: 'Auth', context: { username: login.username } },
     });
     const link = answer.body.dispatcherInformation?.response;
+    if (answer.status === 429) return refuse(res, 429, 'tooManyRequests', 'Too many login requests; wait a few minutes and start again.');
     if (answer.status !== 200 || !link) return refuse(res, 502, 'fallbackFailed', 'The QR code could not be made; start again.');
     remember(res, login, answer.body.sessionId);
     res.json({ sessionId: answer.body.sessionId, link, ...(!parsed.data.mobile && { qrCode: await QRCode.toDataURL(link, { margin: 2 }) }) });
