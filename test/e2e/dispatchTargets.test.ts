@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeviceToken } from '../../deviceAuth/deviceToken.js';
 import { deriveKeys } from '../../config/deriveKeys.js';
 import { createAuthenticator, createPhone, createPhoneKeys, testAuthenticatorProfile, type PhoneKeys } from '../../device/index.js';
+import { createCredentials } from '../../store/credentials.js';
 import { createDispatchTargets } from '../../store/dispatchTargets.js';
 import { createRequestIds } from '../../store/requestIds.js';
 import { bundleWorkflows } from '../setup/harness.js';
@@ -23,7 +24,8 @@ const targetsPath = '/nevisfido/token/dispatch/targets';
 const json = 'application/json';
 
 beforeAll(async () => {
-  stack = await startTestStack(await bundleWorkflows());
+  // alice creates a target per case here: far more than the per-user cap of production (10).
+  stack = await startTestStack(await bundleWorkflows(), { DISPATCH_MAX_TARGETS: '1000' });
   phoneKeys = await createPhoneKeys();
   const phone = createPhone({
     facetID: stack.config.uaf.trustedFacets[0]!,
@@ -49,9 +51,16 @@ async function call(method: string, path: string, init: { headers?: Record<strin
 const asRelyingParty = () => ({ authorization: `Bearer ${stack.config.rpApiKeys[0]}` });
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-/** A device token as the server would issue it for `username` at `now` (for users beyond the real registration). */
-const deviceTokenFor = (username: string, now = new Date(), key = deriveKeys(stack.config.serverSecret).deviceToken) =>
-  createDeviceToken({ username, keys: ['4F42#0001/test'] }, key, now);
+/**
+ * A device token as the server would issue it for `username` at `now` (for users beyond the real
+ * registration), for a key registered to that user: a device token is bound to live credentials.
+ */
+async function deviceTokenFor(username: string, now = new Date(), key = deriveKeys(stack.config.serverSecret).deviceToken): Promise<string> {
+  const keyId = `key-of-${username}`;
+  // Seeded once per user: the same createdBy again is the same insert, not a conflict.
+  await createCredentials(stack.database.db).add({ username, appId: stack.config.uaf.appId, aaid: '4F42#0001', keyId, publicKey: '', publicKeyAlgAndEncoding: 0, authenticationAlgorithm: 0, signCounter: 0, attestationType: 'test', createdAt: now, createdBy: `seed-${username}` });
+  return createDeviceToken({ username, keys: [`4F42#0001/${keyId}`] }, key, now);
+}
 
 const createTarget = (body: unknown, token = aliceToken) =>
   call('POST', targetsPath, { headers: { 'content-type': json, ...bearer(token) }, body: typeof body === 'string' ? body : JSON.stringify(body) });

@@ -7,6 +7,10 @@ import { createAuthenticator, createPhone, testAuthenticatorProfile } from '../.
 import { channelKey, operationKey, statusKey, userHashKey } from '../../contract/searchAttributes.js';
 import { bundleWorkflows } from '../setup/harness.js';
 import { startTestStack, type TestStack } from '../setup/stack.js';
+import { deriveKeys } from '../../config/deriveKeys.js';
+import { tokenHashOf, workflowIdOf } from '../../store/sessionKeys.js';
+import { decodedHistoryText } from '../setup/decodedHistory.js';
+import { outOfBandClient } from '../setup/outOfBandDevice.js';
 
 let stack: TestStack;
 const operatorKey = `operator-${randomBytes(16).toString('hex')}`;
@@ -78,4 +82,32 @@ it('keeps user names, challenges and tokens out of the history in clear; the cod
   expect((await decode(rp)).status).toBe(401);
   const decoded = (await (await decode({ authorization: `Bearer ${operatorKey}` })).json()) as { payloads: { data: string }[] };
   expect(Buffer.from(decoded.payloads[0]!.data, 'base64').toString()).toContain(username);
+});
+
+it('keeps the raw token of a push, link and QR dispatch out of the history even decoded: only its hash is there', async () => {
+  const client = outOfBandClient(stack);
+  const device = await client.enrol('zoe.oob-user');
+  const getUafRequest = client.getUafRequest('authentication', { username: 'zoe.oob-user' });
+  const dispatches = {
+    push: await client.dispatch('authentication', { dispatchTargetId: device.targetId, getUafRequest }),
+    link: await client.dispatch('authentication', { dispatcher: 'link', getUafRequest }),
+    qr: await client.dispatch('authentication', { dispatcher: 'png-qr-code', getUafRequest }),
+  };
+  for (const [kind, { body }] of Object.entries(dispatches)) {
+    expect(body, kind).toMatchObject({ dispatchResult: 'dispatched', token: expect.any(String) });
+    const workflowId = workflowIdOf(body.sessionId, deriveKeys(stack.config.serverSecret).sessionId);
+    const decoded = await decodedHistoryText(stack.client, stack.config.payloadCodecKey, workflowId);
+    // Decoding worked: the dispatch's session id and the token's hash are there in clear.
+    expect(decoded, kind).toContain(body.sessionId);
+    expect(decoded, kind).toContain(tokenHashOf(body.token));
+    // The token is not, nor is the secret half of it, in any encoding the RP response carries it in.
+    const secret = body.token.split('.')[1];
+    for (const form of [body.token, secret, Buffer.from(body.token).toString('base64'), Buffer.from(secret).toString('base64')]) {
+      expect(decoded.includes(form), `${kind}: ${form.length}-character form of the token in the decoded history`).toBe(false);
+    }
+    // A link or QR response carries the token (a push's is the FCM message name).
+    if (kind !== 'push') expect(decoded.includes(body.dispatcherInformation.response), `${kind}: dispatcher response`).toBe(false);
+  }
+  // The link the RP received still carries the token the phone redeems.
+  expect(dispatches.link.body.dispatcherInformation.response).toContain('dispatchTokenResponse=');
 });
