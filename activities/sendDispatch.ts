@@ -134,7 +134,7 @@ export function createSendDispatch(deps: SendDispatchDependencies) {
     if (dispatchNumber > 1) await deps.sessions.add(deps.sessionKeyOf(dispatch.sessionId), workflowId, now);
 
     const outcome = await deps.dispatchers.dispatch(name, {
-      nmaData: buildNmaData(token, deps.publicUrl, operation, dispatch.channelLinking),
+      nmaData: buildNmaData(token, deps.publicUrl, operation, dispatch.channelLinking, dispatch.dispatchInformation?.data),
       ...(target && { target: { target: target.target, encryptionKey: target.encryptionKey as never } }),
       ...(dispatch.dispatchInformation && { dispatchInformation: dispatch.dispatchInformation }),
     });

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { UafStatusCode } from '../contract/errors.js';
 import { maxTransactionTextLength } from '../uaf/request/buildTransaction.js';
 import { ApiError } from './apiError.js';
+import { base64Content } from './base64Content.js';
+import { dispatchDataSchema } from './dispatchData.js';
 
 /** `context` and similar members arrive as stringified JSON (UAF HTTP transport) or as objects. */
 export const jsonObject = <T extends z.ZodType>(schema: T) =>
@@ -16,7 +18,6 @@ export const jsonObject = <T extends z.ZodType>(schema: T) =>
   }, schema);
 
 const username = z.string().trim().min(1).max(256);
-const base64url = z.string().regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
 
 /** UAF Transaction limits (UAF Protocol §3.5.1; conformance Auth-Req-2): what an authenticator shows. */
 export const transactionLimits = {
@@ -53,18 +54,18 @@ function transactionContentProblem(contentType: 'text/plain' | 'image/png', cont
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return 'a text/plain transaction must be base64url of UTF-8 text';
+    return 'a text/plain transaction must be base64 of UTF-8 text';
   }
   const characters = [...text].length;
   return characters > transactionLimits.textCharacters ? `a text/plain transaction has at most ${transactionLimits.textCharacters} characters (has ${characters})` : undefined;
 }
 
-/** UAF Transaction: content as base64url within the UAF limits, the PNG characteristics with an image. */
+/** UAF Transaction: content as base64 or base64url (normalised to base64url) within the UAF limits, the PNG characteristics with an image. */
 export const transactionSchema = z
   .strictObject({
     contentType: z.enum(['text/plain', 'image/png']),
-    // The longest base64url of the largest image: a cheap bound before decoding.
-    content: base64url.min(1).max(Math.ceil((transactionLimits.imageBytes * 4) / 3)),
+    // The longest padded base64 of the largest image: a cheap bound before decoding.
+    content: z.string().min(1).max(Math.ceil(transactionLimits.imageBytes / 3) * 4).pipe(base64Content),
     tcDisplayPNGCharacteristics: displayPngCharacteristics.optional(),
   })
   .superRefine((transaction, ctx) => {
@@ -102,7 +103,7 @@ export const deregistrationRequestSchema = z.object({
     z.discriminatedUnion('mode', [
       z.object({ mode: z.literal('username'), username }),
       z.object({ mode: z.literal('aaid'), username, aaid: z.array(z.string().regex(/^[0-9A-Fa-f]{4}#[0-9A-Fa-f]{4}$/)).min(1) }),
-      z.object({ mode: z.literal('keyId'), username, keyId: z.array(base64url.min(1).max(2048)).min(1) }),
+      z.object({ mode: z.literal('keyId'), username, keyId: z.array(z.string().min(1).max(2048).pipe(base64Content)).min(1) }),
     ]),
   ),
 });
@@ -136,7 +137,7 @@ export const getUafRequestSchemas = {
 const dispatchInformationSchema = jsonObject(
   z.object({
     notification: z.object({ title: z.string().max(256).optional(), body: z.string().max(1024).optional() }).optional(),
-    data: z.unknown().optional(),
+    data: dispatchDataSchema.optional(),
   }),
 );
 

@@ -74,6 +74,8 @@ export interface DispatchInput {
   dispatcher: string;
   dispatchTargetId?: string;
   dispatchInformation?: { notification?: { title?: string; body?: string }; data?: unknown };
+  /** UTF-8 bytes of `dispatchInformation.data`: what an operator reading the history sees of it (the payload codec encrypts the rest). */
+  dataBytes?: number;
   channelLinking?: ChannelLinking;
   timeoutSeconds: number;
 }

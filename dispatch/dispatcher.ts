@@ -22,6 +22,8 @@ export interface NmaData {
   readonly redeem_url: string;
   /** visual-string mode: the string; number-match mode: the three choices. */
   readonly channel_linking?: string | readonly string[];
+  /** `dispatchInformation.data` of the dispatch request (plain text or JSON), as the relying party gave it. */
+  readonly data?: unknown;
 }
 
 /** The stored dispatch target, as far as a dispatcher needs it. */
@@ -36,7 +38,7 @@ export interface DispatchTarget {
 export interface DispatchInformation {
   /** The visible push notification (FCM). It alerts the user and carries no transaction text. */
   readonly notification?: { readonly title?: string; readonly body?: string };
-  /** Free-form extra information; passed on by dispatchers that have a place for it (the webhook). */
+  /** Free-form extra information (plain text or JSON); it reaches the phone as `nma_data.data`. */
   readonly data?: unknown;
 }
 

@@ -5,6 +5,7 @@ import { dispatchTokenOf, newSessionId, tokenHashOf, workflowIdOf } from '../../
 import { dispatchUpdate, redispatchUpdate } from '../../workflows/messages.js';
 import { ApiError } from '../apiError.js';
 import { createChannelLinking } from '../channelLinking.js';
+import { dispatchDataBytes } from '../dispatchData.js';
 import { renderDispatchResponse } from './renderDispatchResponse.js';
 import type { DispatchOptions, DispatchTokenResponse, OperationsDependencies } from './dependencies.js';
 import { startWorkflowOperation } from './startWorkflowOperation.js';
@@ -73,6 +74,7 @@ function newDispatch(
     dispatcher: options.dispatcher ?? '',
     ...(options.dispatchTargetId && { dispatchTargetId: options.dispatchTargetId }),
     ...(options.dispatchInformation && { dispatchInformation: options.dispatchInformation }),
+    ...(options.dispatchInformation?.data !== undefined && { dataBytes: dispatchDataBytes(options.dispatchInformation.data) }),
     ...(options.channelLinking && { channelLinking: createChannelLinking(options.channelLinking) }),
     timeoutSeconds: options.timeoutSeconds,
   };
@@ -88,7 +90,7 @@ async function toDispatchTokenResponse(
   return {
     token,
     sessionId: answer.sessionId,
-    dispatcherInformation: await renderDispatchResponse(renderers, publicUrl, { token, operation: input.operation, channelLinking: linking }, answer),
+    dispatcherInformation: await renderDispatchResponse(renderers, publicUrl, { token, operation: input.operation, channelLinking: linking, data: input.dispatchInformation?.data }, answer),
     dispatchResult: answer.dispatchResult,
     ...(linking && { channelLinking: { mode: linking.mode, string: linking.string } }),
   };

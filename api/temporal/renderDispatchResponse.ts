@@ -5,6 +5,8 @@ export interface RenderedDispatch {
   token: string;
   operation: Operation;
   channelLinking?: ChannelLinking;
+  /** `dispatchInformation.data`, which the payload carries to the phone. */
+  data?: unknown;
 }
 
 /**
@@ -16,13 +18,13 @@ export interface RenderedDispatch {
 export async function renderDispatchResponse(
   renderers: DispatcherRegistry,
   publicUrl: string,
-  { token, operation, channelLinking }: RenderedDispatch,
+  { token, operation, channelLinking, data }: RenderedDispatch,
   answer: DispatchAnswer,
 ): Promise<DispatchAnswer['dispatcherInformation']> {
   const { name } = answer.dispatcherInformation;
   if (answer.dispatchResult !== 'dispatched' || renderers.get(name)?.responseCarriesToken !== true) return answer.dispatcherInformation;
   const rendered = await renderers.dispatch(name, {
-    nmaData: buildNmaData(token, publicUrl, operation, channelLinking),
+    nmaData: buildNmaData(token, publicUrl, operation, channelLinking, data),
     ...(answer.payloadEncryptionKey && { target: { encryptionKey: answer.payloadEncryptionKey as never } }),
   });
   // Rendering is local work (no provider): a failure here is the server's own.

@@ -10,6 +10,8 @@ export interface CreateDispatchTargetOptions {
   /** The push token (FCM registration token) the server sends to. */
   pushToken: string;
   keys: PhoneKeys;
+  /** The app installation's id (the SDK's deviceId): the Device Service finds the device's credentials by it. */
+  deviceId?: string;
   fetch?: typeof fetch;
 }
 
@@ -27,6 +29,7 @@ export async function createDispatchTarget(options: CreateDispatchTargetOptions)
       target: options.pushToken,
       encryptionKey: options.keys.encryption.publicJwk,
       signatureKey: options.keys.signature.publicJwk,
+      ...(options.deviceId !== undefined && { deviceId: options.deviceId }),
     }),
   });
   const body = (await response.json().catch(() => ({}))) as { id?: string; extId?: string; error?: string };

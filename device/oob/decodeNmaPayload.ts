@@ -19,6 +19,8 @@ export interface NmaData {
   readonly redeem_url: string;
   /** visual-string mode: the string; number-match mode: the choices. */
   readonly channel_linking?: string | readonly string[];
+  /** The relying party's `dispatchInformation.data` (plain text or JSON), as it sent it; the SDK's `OutOfBandPayload.data`. */
+  readonly data?: unknown;
 }
 
 export interface DecodeNmaPayloadOptions {
@@ -42,7 +44,7 @@ function parseJsonObject(text: string, what: string): Record<string, unknown> {
 }
 
 function toNmaData(value: Record<string, unknown>): NmaData {
-  const { token, redeem_url: redeemUrl, channel_linking: channelLinking } = value;
+  const { token, redeem_url: redeemUrl, channel_linking: channelLinking, data } = value;
   if (typeof token !== 'string' || token === '') throw new OutOfBandInputInvalid('payloadInvalid', 'nma_data.token is missing.');
   if (typeof redeemUrl !== 'string' || redeemUrl === '') {
     throw new OutOfBandInputInvalid('payloadInvalid', 'nma_data.redeem_url is missing.');
@@ -51,7 +53,7 @@ function toNmaData(value: Record<string, unknown>): NmaData {
     typeof channelLinking === 'string' || (Array.isArray(channelLinking) && channelLinking.every((item) => typeof item === 'string'))
       ? { channel_linking: channelLinking as string | string[] }
       : {};
-  return { token, redeem_url: redeemUrl, ...linking };
+  return { token, redeem_url: redeemUrl, ...linking, ...(data !== undefined && { data }) };
 }
 
 /** Checks the shape of a dispatch payload object (push data map, or the JSON of a QR code or link). */
