@@ -44,10 +44,12 @@ export function refusedStart(entry: Entry, env: Record<string, string | undefine
 }
 
 /** Polls until `ready()` is true (for hooks, where expect.poll is not available). */
-export async function waitUntil(what: string, ready: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+export async function waitUntil(what: string, ready: () => boolean | Promise<boolean>, timeoutMs: number, process?: Spawned): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await ready())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline || process?.child.exitCode != null) {
+      throw new Error(`timed out waiting for ${what}${process ? `; its output:\n${process.output().slice(-2_000)}` : ''}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

@@ -9,6 +9,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { freePort } from '../../scripts/services.js';
+import { createDataConverter } from '../../worker/dataConverter.js';
 import { connectTestDatabase, uniqueName } from '../setup/harness.js';
 import { testEnvironment } from '../setup/testConfig.js';
 import { killEntries, startEntry, waitUntil, type Spawned } from './entryPoints.js';
@@ -19,6 +20,8 @@ let api: Spawned;
 let worker: Spawned;
 let apiUrl: string;
 let taskQueue: string;
+let rpKey: string;
+let codecKey: Uint8Array;
 
 beforeAll(async () => {
   database = await connectTestDatabase();
@@ -32,13 +35,15 @@ beforeAll(async () => {
     MONGODB_URI: database.uri,
   });
   apiUrl = `http://127.0.0.1:${port}`;
+  rpKey = env.RP_API_KEYS!;
+  codecKey = Buffer.from(env.PAYLOAD_CODEC_KEY!, 'base64');
   worker = startEntry('worker/main.ts', env);
   api = startEntry('api/main.ts', env);
   connection = await Connection.connect({ address: inject('temporalAddress') });
   // Ready: the API answers and the worker polls its task queue (no probe workflow: it would write).
-  await waitUntil('the API', async () => (await fetch(`${apiUrl}/healthz`).catch(() => undefined))?.status === 200, 60_000);
-  await waitUntil('the worker', () => worker.output().includes('worker running'), 90_000);
-}, 120_000);
+  await waitUntil('the API', async () => (await fetch(`${apiUrl}/healthz`).catch(() => undefined))?.status === 200, 90_000, api);
+  await waitUntil('the worker', () => worker.output().includes('worker running'), 120_000, worker);
+}, 240_000);
 
 afterAll(async () => {
   killEntries();
@@ -86,16 +91,41 @@ it('a workflow started without the codec key runs nothing, ends at once, and its
   expect(JSON.stringify(await redeem.json())).not.toContain('RegistrationRequest');
 
   // Ended within seconds by a non-retryable failure, not a workflow task retried forever.
-  const result = await handle.result().catch((error: unknown) => error);
+  const stillOpen = new Promise((resolve) => setTimeout(() => resolve('still open after 15 s'), 15_000).unref());
+  const result = await Promise.race([handle.result().catch((error: unknown) => error), stillOpen]);
   expect(result).toBeInstanceOf(WorkflowFailedError);
   expect((result as WorkflowFailedError).cause).toMatchObject({ type: 'unencryptedPayload', nonRetryable: true });
   const { status } = await handle.describe();
   expect(status.name).toBe('FAILED');
-  const { events = [] } = await handle.fetchHistory();
+  const events = (await handle.fetchHistory()).events ?? [];
   expect(events.filter((event) => event.activityTaskScheduledEventAttributes)).toEqual([]);
   expect(events.filter((event) => event.workflowTaskFailedEventAttributes)).toEqual([]);
   expect(Object.values(await documentsInDatabase()).reduce((sum, count) => sum + count, 0)).toBe(0);
   // The refusal is not a crash: both processes still run.
   expect(worker.child.exitCode).toBeNull();
   expect(api.child.exitCode).toBeNull();
+}, 60_000);
+
+it('a plain update or query to a real flow is refused before its handler, and the flow goes on', async () => {
+  const response = await fetch(`${apiUrl}/nevisfido/uaf/1.1/request/registration`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${rpKey}` },
+    body: JSON.stringify({ op: 'Reg', context: { username: 'bob' } }),
+  });
+  expect(response.status).toBe(200);
+  const [message] = JSON.parse(((await response.json()) as { uafRequest: string }).uafRequest);
+  const { workflowId } = JSON.parse(Buffer.from(message.header.serverData.split('.')[0], 'base64url').toString());
+  const attacker = new Client({ connection, namespace: 'default' }).workflow.getHandle(workflowId);
+
+  const update = await attacker.executeUpdate('submitResponse', { args: [{ uafResponse: '[]' }] }).catch((error: unknown) => error);
+  expect(update).toMatchObject({ cause: { type: 'unencryptedPayload' } });
+  await expect(attacker.query('status', 'anything')).rejects.toThrow(/not encrypted/);
+  // A validator-refused update leaves no trace in the history, and the flow is still waiting.
+  const events = (await attacker.fetchHistory()).events ?? [];
+  const accepted = events.map((event) => event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name).filter(Boolean);
+  expect(accepted).not.toContain('submitResponse');
+  // Read as the operator (the memo is encrypted too).
+  const operator = new Client({ connection, namespace: 'default', dataConverter: createDataConverter(codecKey) }).workflow.getHandle(workflowId);
+  expect((await operator.describe()).status.name).toBe('RUNNING');
+  await operator.terminate('test done');
 }, 60_000);
