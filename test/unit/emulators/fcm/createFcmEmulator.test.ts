@@ -162,11 +162,12 @@ describe('faults and device lifecycle', () => {
     expect(((await (await next(token, 0)).json()) as { data: unknown }).data).toEqual({ kept: 'yes' });
   });
 
-  it('issues FCM-looking tokens and answers CORS preflights for the browser phone', async () => {
+  it('issues FCM-looking tokens and answers CORS preflights for the browser phone on a loopback page', async () => {
     expect(await register()).toMatch(/^[A-Za-z0-9_-]{22}:APA91b[A-Za-z0-9_-]{140}$/);
-    const preflight = await fetch(`${fcm.url}/emulator/devices`, { method: 'OPTIONS' });
+    const preflight = await fetch(`${fcm.url}/emulator/devices`, { method: 'OPTIONS', headers: { origin: 'http://localhost:3001' } });
     expect(preflight.status).toBe(204);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    // The page's own origin, never '*': no other site reads a device's messages (test/security/devServers.test.ts).
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:3001');
   });
 });
 
