@@ -2,30 +2,22 @@
  * Finding 8 (part) against the real stack: a device token is bound to the credential it was issued
  * for, and one user's dispatch targets are capped (DISPATCH_MAX_TARGETS, default 10).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAuthenticator, createPhone, testAuthenticatorProfile } from '../../device/index.js';
-import { bundleWorkflows } from '../setup/harness.js';
-import { outOfBandClient } from '../setup/outOfBandDevice.js';
-import { startTestStack, type TestStack } from '../setup/stack.js';
+import { useOutOfBandStack } from '../setup/outOfBandDevice.js';
 
-let stack: TestStack;
-let client: ReturnType<typeof outOfBandClient>;
-beforeAll(async () => {
-  stack = await startTestStack(await bundleWorkflows());
-  client = outOfBandClient(stack);
-});
-afterAll(() => stack?.close());
+const suite = useOutOfBandStack();
 
 /** In-band registration: the device token of its ServerResponse. */
 async function register(username: string): Promise<string> {
-  const phone = createPhone({ facetID: stack.config.uaf.trustedFacets[0]!, authenticators: [createAuthenticator({ profile: testAuthenticatorProfile('4F42#0001') })] });
-  const request = await client.call('/nevisfido/uaf/1.1/request/registration', { op: 'Reg', context: JSON.stringify({ username }) }, client.rp);
-  const { serverResponse } = await phone.respond(request.body as never, `${stack.url}/nevisfido`);
+  const phone = createPhone({ facetID: suite.stack.config.uaf.trustedFacets[0]!, authenticators: [createAuthenticator({ profile: testAuthenticatorProfile('4F42#0001') })] });
+  const request = await suite.client.call('/nevisfido/uaf/1.1/request/registration', { op: 'Reg', context: JSON.stringify({ username }) }, suite.client.rp);
+  const { serverResponse } = await phone.respond(request.body as never, `${suite.stack.url}/nevisfido`);
   return serverResponse!.additionalTokens![0]!.value;
 }
 
 const createTarget = async (deviceToken: string, name: string) => {
-  const response = await fetch(`${stack.url}/nevisfido/token/dispatch/targets`, {
+  const response = await fetch(`${suite.stack.url}/nevisfido/token/dispatch/targets`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${deviceToken}` },
     body: JSON.stringify({ name, dispatcher: 'png-qr-code' }),
@@ -38,7 +30,7 @@ describe('finding 8: device token and targets', () => {
     const deviceToken = await register('lost-phone-owner');
     expect(await createTarget(deviceToken, 'before')).toMatchObject({ status: 201 });
     // The user removes the lost phone's key (deregistration removes it when the request is issued).
-    const deregistered = await client.call('/nevisfido/uaf/1.1/request/deregistration', { op: 'Dereg', context: { mode: 'username', username: 'lost-phone-owner' } }, client.rp);
+    const deregistered = await suite.client.call('/nevisfido/uaf/1.1/request/deregistration', { op: 'Dereg', context: { mode: 'username', username: 'lost-phone-owner' } }, suite.client.rp);
     expect(deregistered.status).toBe(200);
     expect(await createTarget(deviceToken, 'after')).toMatchObject({ status: 401, body: { error: 'deviceTokenInvalid' } });
     // A new registration of the user gives a new token that works: the user is not locked out.

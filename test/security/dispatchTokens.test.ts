@@ -5,31 +5,23 @@
  * derived redeems it.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deriveKeys } from '../../config/deriveKeys.js';
 import { parseDeepLink } from '../../device/index.js';
 import { workflowIdOf } from '../../store/sessionKeys.js';
 import { decodedHistoryText } from '../setup/decodedHistory.js';
-import { bundleWorkflows } from '../setup/harness.js';
-import { outOfBandClient } from '../setup/outOfBandDevice.js';
-import { startTestStack, type TestStack } from '../setup/stack.js';
+import { useOutOfBandStack } from '../setup/outOfBandDevice.js';
 
-let stack: TestStack;
-let client: ReturnType<typeof outOfBandClient>;
-beforeAll(async () => {
-  stack = await startTestStack(await bundleWorkflows());
-  client = outOfBandClient(stack);
-});
-afterAll(() => stack?.close());
+const suite = useOutOfBandStack();
 
-const redeem = (token: string) => client.call('/nevisfido/token/redeem/registration', { token });
-const workflowOf = (sessionId: string) => workflowIdOf(sessionId, deriveKeys(stack.config.serverSecret).sessionId);
+const redeem = (token: string) => suite.client.call('/nevisfido/token/redeem/registration', { token });
+const workflowOf = (sessionId: string) => workflowIdOf(sessionId, deriveKeys(suite.stack.config.serverSecret).sessionId);
 
 describe('finding 6: tokens in workflow history', () => {
   it('the decoded history of a link dispatch holds neither the token nor the link (guard: the activity withholds a response that carries the token)', async () => {
-    const started = await client.dispatch('registration', { dispatcher: 'link', getUafRequest: client.getUafRequest('registration', { username: 'history-reader-victim' }) });
+    const started = await suite.client.dispatch('registration', { dispatcher: 'link', getUafRequest: suite.client.getUafRequest('registration', { username: 'history-reader-victim' }) });
     expect(started.body).toMatchObject({ dispatchResult: 'dispatched', dispatcherInformation: { response: expect.stringContaining('dispatchTokenResponse=') } });
-    const decoded = await decodedHistoryText(stack.client, stack.config.payloadCodecKey, workflowOf(started.body.sessionId));
+    const decoded = await decodedHistoryText(suite.stack.client, suite.stack.config.payloadCodecKey, workflowOf(started.body.sessionId));
     expect(decoded).toContain('history-reader-victim'); // decoding worked
 
     // The attacker's harvest: every token-shaped string and every deep link in the decoded history.
@@ -43,7 +35,7 @@ describe('finding 6: tokens in workflow history', () => {
   });
 
   it('a token with the right workflow reference and a guessed secret is 404 and spends nothing (guard: the redeem validator matches the hash)', async () => {
-    const started = await client.dispatch('registration', { dispatcher: 'link', getUafRequest: client.getUafRequest('registration', { username: 'forged-token-victim' }) });
+    const started = await suite.client.dispatch('registration', { dispatcher: 'link', getUafRequest: suite.client.getUafRequest('registration', { username: 'forged-token-victim' }) });
     const [reference] = (started.body.token as string).split('.');
     const forged = `${reference}.${randomBytes(24).toString('base64url')}`;
     expect(await redeem(forged)).toMatchObject({ status: 404, body: { error: 'tokenNotFound' } });

@@ -4,32 +4,24 @@
  * for fallbacks, for dispatches naming only a target, and for pushes the user keeps refusing.
  * Each refusal is 429 with the reason as `error`, `dispatchResult` and `Retry-After`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deriveKeys } from '../../config/deriveKeys.js';
 import { workflowIdOf } from '../../store/sessionKeys.js';
-import { bundleWorkflows } from '../setup/harness.js';
-import { startTestStack, type TestStack } from '../setup/stack.js';
-import { outOfBandClient, type EnrolledDevice } from '../setup/outOfBandDevice.js';
+import { useOutOfBandStack, type EnrolledDevice } from '../setup/outOfBandDevice.js';
 
-let stack: TestStack;
-let client: ReturnType<typeof outOfBandClient>;
-beforeAll(async () => {
-  stack = await startTestStack(await bundleWorkflows());
-  client = outOfBandClient(stack);
-});
-afterAll(() => stack?.close());
+const suite = useOutOfBandStack();
 
 const refused = (reason: string) => ({ status: 429, retryAfter: expect.stringMatching(/^[1-9]\d*$/), body: { error: reason, dispatchResult: 'dispatchError' } });
 
 const pushTo = (device: EnrolledDevice, context: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  client.dispatch('authentication', { dispatchTargetId: device.targetId, getUafRequest: client.getUafRequest('authentication', context), ...extra });
+  suite.client.dispatch('authentication', { dispatchTargetId: device.targetId, getUafRequest: suite.client.getUafRequest('authentication', context), ...extra });
 
 /** Waits for the operation's workflow to end, its push-fatigue settle included. */
-const ended = (sessionId: string) => stack.client.workflow.getHandle(workflowIdOf(sessionId, deriveKeys(stack.config.serverSecret).sessionId)).result();
+const ended = (sessionId: string) => suite.stack.client.workflow.getHandle(workflowIdOf(sessionId, deriveKeys(suite.stack.config.serverSecret).sessionId)).result();
 
 describe('finding 5: push fatigue', () => {
   it('5 fallbacks to a user whose budget is exhausted are all refused (guard: every dispatch reserves, fallbacks too)', async () => {
-    const device = await client.enrol('fatigue-fallbacks');
+    const device = await suite.client.enrol('fatigue-fallbacks');
     const open = [];
     for (let i = 0; i < 3; i++) open.push(await pushTo(device, { username: 'fatigue-fallbacks' }));
     for (const started of open) expect(started.body.dispatchResult).toBe('dispatched');
@@ -43,19 +35,19 @@ describe('finding 5: push fatigue', () => {
     const pushed = [];
     for (let i = 0; i < 3; i++) pushed.push(await device.push.nextPayload());
     await device.phone.redeem(pushed[0]!);
-    expect((await client.call('/nevisfido/status', { sessionId: open[0]!.body.sessionId })).body).toMatchObject({ status: 'succeeded' });
+    expect((await suite.client.call('/nevisfido/status', { sessionId: open[0]!.body.sessionId })).body).toMatchObject({ status: 'succeeded' });
   });
 
   it('an operation takes at most DISPATCH_MAX_FALLBACKS fallbacks, even with no user to budget (guard: the fallback cap)', async () => {
-    const qr = { dispatcher: 'png-qr-code', getUafRequest: client.getUafRequest('authentication', {}) };
-    const first = await client.dispatch('authentication', qr);
+    const qr = { dispatcher: 'png-qr-code', getUafRequest: suite.client.getUafRequest('authentication', {}) };
+    const first = await suite.client.dispatch('authentication', qr);
     expect(first.body.dispatchResult).toBe('dispatched');
-    for (let i = 0; i < 3; i++) expect((await client.dispatch('authentication', { ...qr, fallbackFor: first.body.sessionId })).body.dispatchResult).toBe('dispatched');
-    for (let i = 0; i < 2; i++) expect(await client.dispatch('authentication', { ...qr, fallbackFor: first.body.sessionId })).toMatchObject(refused('tooManyFallbacks'));
+    for (let i = 0; i < 3; i++) expect((await suite.client.dispatch('authentication', { ...qr, fallbackFor: first.body.sessionId })).body.dispatchResult).toBe('dispatched');
+    for (let i = 0; i < 2; i++) expect(await suite.client.dispatch('authentication', { ...qr, fallbackFor: first.body.sessionId })).toMatchObject(refused('tooManyFallbacks'));
   });
 
   it('a dispatch naming only dispatchTargetId counts against the target owner (guard: the owner is the target user)', async () => {
-    const device = await client.enrol('fatigue-target-only');
+    const device = await suite.client.enrol('fatigue-target-only');
     for (let i = 0; i < 3; i++) expect((await pushTo(device, {})).body.dispatchResult).toBe('dispatched');
     expect(await pushTo(device, {})).toMatchObject(refused('tooManyPendingDispatches'));
     // The owner's budget is one: a dispatch naming the user is refused as well.
@@ -63,7 +55,7 @@ describe('finding 5: push fatigue', () => {
   });
 
   it('denials and wrong number picks bring the back-off, as unanswered pushes do (guard: refused on the phone is not answered)', async () => {
-    const device = await client.enrol('fatigue-denied');
+    const device = await suite.client.enrol('fatigue-denied');
     const context = { username: 'fatigue-denied' };
     for (let i = 0; i < 2; i++) {
       const started = await pushTo(device, context);

@@ -3,7 +3,7 @@
  * as the relying party and the phone, and a phone enrolled as a user would (registration by QR
  * code, then its dispatch target with a push token).
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import {
   createAuthenticator,
   createDispatchTarget,
@@ -16,7 +16,8 @@ import {
   type Phone,
   type PushReceiver,
 } from '../../device/index.js';
-import type { TestStack } from './stack.js';
+import { bundleWorkflows } from './harness.js';
+import { startTestStack, type TestStack } from './stack.js';
 
 export type Json = Record<string, any>;
 
@@ -59,4 +60,15 @@ export function outOfBandClient(stack: TestStack) {
   }
 
   return { rp, call, dispatch, getUafRequest, enrol };
+}
+
+/** A test file's own stack (started before its tests, stopped after them) and its client. */
+export function useOutOfBandStack(env: Record<string, string> = {}): { stack: TestStack; client: ReturnType<typeof outOfBandClient> } {
+  const suite = {} as { stack: TestStack; client: ReturnType<typeof outOfBandClient> };
+  beforeAll(async () => {
+    suite.stack = await startTestStack(await bundleWorkflows(), env);
+    suite.client = outOfBandClient(suite.stack);
+  });
+  afterAll(() => suite.stack?.close());
+  return suite;
 }
