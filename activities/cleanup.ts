@@ -1,3 +1,4 @@
+import type { AuditTrail } from '../store/audit.js';
 import type { Credentials } from '../store/credentials.js';
 import type { DispatchRecords } from '../store/dispatches.js';
 import type { RequestIds } from '../store/requestIds.js';
@@ -20,6 +21,8 @@ export interface CleanupResult {
   requestIds: number;
   dispatches: number;
   deregistrations: number;
+  /** Audit events past AUDIT_RETENTION_DAYS. */
+  audit: number;
 }
 
 /** Deletes index rows that can no longer matter; idempotent, so safe to run again. */
@@ -28,16 +31,19 @@ export function createCleanup(deps: {
   requestIds: RequestIds;
   credentials: Pick<Credentials, 'removeDeregistrationsBefore'>;
   dispatchRecords: Pick<DispatchRecords<object>, 'removeCreatedBefore'>;
+  audit: Pick<AuditTrail, 'removeBefore'>;
+  auditRetentionDays: number;
   now: () => Date;
 }) {
   return async function removeExpiredRows(): Promise<CleanupResult> {
     const now = deps.now().getTime();
-    const [sessions, requestIds, dispatches, deregistrations] = await Promise.all([
+    const [sessions, requestIds, dispatches, deregistrations, audit] = await Promise.all([
       deps.sessions.removeCreatedBefore(new Date(now - retention.sessionsMs)),
       deps.requestIds.removeUsedBefore(new Date(now - retention.requestIdsMs)),
       deps.dispatchRecords.removeCreatedBefore(new Date(now - retention.dispatchRecordsMs)),
       deps.credentials.removeDeregistrationsBefore(new Date(now - retention.deregistrationsMs)),
+      deps.audit.removeBefore(new Date(now - deps.auditRetentionDays * 24 * 3_600_000)),
     ]);
-    return { sessions, requestIds, dispatches, deregistrations };
+    return { sessions, requestIds, dispatches, deregistrations, audit };
   };
 }

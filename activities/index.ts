@@ -13,6 +13,7 @@ import { userHashOf, workflowIdOf } from '../store/sessionKeys.js';
 import { createSessions } from '../store/tokens.js';
 import type { MetadataStatement } from '../uaf/index.js';
 import { createCleanup } from './cleanup.js';
+import { createAuditTrail } from '../store/audit.js';
 import { createSendDispatch, createSettleDispatch, type SendDispatchResult } from './sendDispatch.js';
 import { createUafOperations } from './uafOperations.js';
 
@@ -28,10 +29,12 @@ export interface ActivityDependencies {
   dispatchLimits?: DispatchLimits;
   /** Injected for tests; defaults to the wall clock. */
   now?: () => Date;
+  /** AUDIT_RETENTION_DAYS: the cleanup removes older audit events (default 90). */
+  auditRetentionDays?: number;
 }
 
 /** Builds every activity over its dependencies; the worker registers the result. */
-export function createActivities({ db, metadata, uaf, keys, dispatchers, publicUrl, dispatchLimits = defaultDispatchLimits, now = () => new Date() }: ActivityDependencies) {
+export function createActivities({ db, metadata, uaf, keys, dispatchers, publicUrl, dispatchLimits = defaultDispatchLimits, now = () => new Date(), auditRetentionDays = 90 }: ActivityDependencies) {
   const credentials = createCredentials(db);
   const budget = createDispatchBudget(db);
   const sessions = createSessions(db);
@@ -66,7 +69,7 @@ export function createActivities({ db, metadata, uaf, keys, dispatchers, publicU
       dispatchTokenKey: keys.dispatchToken,
       now,
     }),
-    removeExpiredRows: createCleanup({ sessions, requestIds: createRequestIds(db), credentials, dispatchRecords, now }),
+    removeExpiredRows: createCleanup({ sessions, requestIds: createRequestIds(db), credentials, dispatchRecords, audit: createAuditTrail(db), auditRetentionDays, now }),
     settleDispatch: createSettleDispatch({ budget, now }),
   };
 }

@@ -19,6 +19,8 @@ import { createTokenRouter } from './tokenRoutes.js';
 import { createStatusEventsRouter } from './statusEvents.js';
 import { createDispatchTargetRouter } from './dispatchTargetRoutes.js';
 import { createApiMetrics } from './metrics.js';
+import { createApiAudit } from './auditTrail.js';
+import { createAdminRouter } from './adminRoutes.js';
 import { registeredDispatcherIds } from './dispatcherIds.js';
 import { createRateLimits } from './rateLimits.js';
 import { requireRelyingParty } from './relyingParty.js';
@@ -41,6 +43,7 @@ export function createApp({ client, db, config, logger, dispatcherIds = register
   // Before everything, so every answer is counted, refusals of later middleware (rate limits) included.
   const metrics = createApiMetrics({ client });
   app.use(metrics.middleware);
+  const audit = createApiAudit({ db, rpApiKeys: config.rpApiKeys, keys: deriveKeys(config.serverSecret), logger });
 
   app.use(
     pinoHttp({
@@ -71,7 +74,7 @@ export function createApp({ client, db, config, logger, dispatcherIds = register
         actions: ['decode'],
         operatorKeys: config.codec.apiKeys,
         allowedOrigins: config.codec.corsOrigins,
-        audit: (event) => logger.info({ audit: 'codec', ...event }, 'codec call'),
+        audit: audit.codecEvent,
       }),
     );
   }
@@ -80,6 +83,8 @@ export function createApp({ client, db, config, logger, dispatcherIds = register
   app.use(jsonBody);
 
   app.use(createHealthRouter({ client, db, taskQueue: config.temporal.taskQueue, relyingParty: requireRelyingParty(config.rpApiKeys) }));
+  // Operators' admin API: off unless ADMIN_API_KEYS names keys (docs/api.md "Admin API").
+  if (config.admin.apiKeys.length) app.use(createAdminRouter({ client, db, adminApiKeys: config.admin.apiKeys, appId: config.uaf.appId, audit }));
   const keys = deriveKeys(config.serverSecret);
   const operations = createOperations({
     client,
@@ -93,6 +98,7 @@ export function createApp({ client, db, config, logger, dispatcherIds = register
   app.use(createUafRouter({ config, keys, operations }));
   app.use(createTokenRouter({ config, operations }));
   app.use(createStatusEventsRouter({ operations, limits: config.eventStreams }));
+  app.use(audit.targetEvents);
   app.use(createDispatchTargetRouter({ db, config, keys, dispatcherIds }));
 
   app.use(notFoundHandler);

@@ -112,6 +112,14 @@ export function createCredentials(db: Db) {
       return record.removed;
     },
 
+    /** Admin revocation and erasure: one key of the user (`key`) or all of them; what it removed. */
+    async removeForUser(username: string, key?: KeyReference): Promise<KeyReference[]> {
+      const filter = { username, ...(key && { _id: idOf(key.aaid, key.keyId) }) };
+      const selected = await collection.find(filter, { projection: { aaid: 1, keyId: 1 } }).toArray();
+      if (selected.length) await collection.deleteMany({ _id: { $in: selected.map((document) => document._id) } });
+      return selected.map(({ aaid, keyId }) => ({ aaid, keyId }));
+    },
+
     /** For the cleanup schedule: deregistration records whose operations are long over. */
     async removeDeregistrationsBefore(cutoff: Date): Promise<number> {
       return (await deregistrations.deleteMany({ createdAt: { $lt: cutoff } })).deletedCount;

@@ -54,6 +54,11 @@ export function createDispatchBudget(db: Db) {
         },
       );
     },
+
+    /** Erasure: the user's whole ledger; true when there was one. */
+    async remove(userHash: string): Promise<boolean> {
+      return (await collection.deleteOne({ _id: userHash })).deletedCount === 1;
+    },
   };
 }
 

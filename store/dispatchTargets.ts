@@ -113,6 +113,13 @@ export function createDispatchTargets(db: Db) {
       return result.matchedCount === 1;
     },
 
+    /** Erasure: every target of the user; their ids. */
+    async removeForUser(username: string): Promise<string[]> {
+      const ids = (await collection.find({ username }, { projection: { _id: 1 } }).toArray()).map((document) => document._id);
+      if (ids.length) await collection.deleteMany({ _id: { $in: ids } });
+      return ids;
+    },
+
     /** Deletes the target; false when there was none. */
     async remove(id: string): Promise<boolean> {
       return (await collection.deleteOne({ _id: id })).deletedCount === 1;

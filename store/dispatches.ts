@@ -31,6 +31,16 @@ export function createDispatchRecords<Outcome extends object>(db: Db) {
       });
     },
 
+    /** Erasure: the records of these operations (workflow ids), whose ids start with the workflow id. */
+    async removeForWorkflows(workflowIds: readonly string[]): Promise<number> {
+      let removed = 0;
+      for (const workflowId of workflowIds) {
+        const prefix = `${workflowId}/`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        removed += (await collection.deleteMany({ _id: { $regex: `^${prefix}` } })).deletedCount;
+      }
+      return removed;
+    },
+
     /** For the cleanup schedule: records of tokens long dead. */
     async removeCreatedBefore(cutoff: Date): Promise<number> {
       return (await collection.deleteMany({ createdAt: { $lt: cutoff } })).deletedCount;

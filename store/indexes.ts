@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import { createCredentials } from './credentials.js';
 import { createDispatchTargets } from './dispatchTargets.js';
 import { createRequestIds } from './requestIds.js';
+import { createAuditTrail } from './audit.js';
 
 /**
  * Creates every index the store relies on, in one place: the worker and the api call it at start,
@@ -13,4 +14,5 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await createCredentials(db).ensureIndexes();
   await createDispatchTargets(db).ensureIndexes();
   await createRequestIds(db).ensureIndexes();
+  await createAuditTrail(db).ensureIndexes();
 }

@@ -15,6 +15,11 @@ export function createSessions(db: Db) {
     async find(sessionKey: string): Promise<string | undefined> {
       return (await collection.findOne({ _id: sessionKey }))?.workflowId;
     },
+    /** Erasure: the sessions of these operations (workflow ids). */
+    async removeForWorkflows(workflowIds: readonly string[]): Promise<number> {
+      return workflowIds.length ? (await collection.deleteMany({ workflowId: { $in: [...workflowIds] } })).deletedCount : 0;
+    },
+
     /** For the cleanup schedule: sessions whose workflows are past Temporal's retention. */
     async removeCreatedBefore(cutoff: Date): Promise<number> {
       return (await collection.deleteMany({ createdAt: { $lt: cutoff } })).deletedCount;

@@ -9,10 +9,12 @@ import { loadDispatcherPlugins } from './loadDispatcherPlugins.js';
 import type { InjectedSinks } from '@temporalio/worker';
 import type { OperationEventSinks } from '../contract/operationEvents.js';
 import { createOperationEventSinks, createWorkerMetrics, type WorkerMetrics } from './workerMetrics.js';
+import { createAuditListener, type AuditLog } from './auditOperationEvents.js';
+import { createAuditTrail } from '../store/audit.js';
 
 export type WorkerConfig = Pick<
   Config,
-  'uaf' | 'serverSecret' | 'publicUrl' | 'linkBaseUrl' | 'fcmEmulatorHost' | 'googleApplicationCredentials' | 'dispatchPlugins' | 'dispatchLimits'
+  'uaf' | 'serverSecret' | 'publicUrl' | 'linkBaseUrl' | 'fcmEmulatorHost' | 'googleApplicationCredentials' | 'dispatchPlugins' | 'dispatchLimits' | 'audit'
 >;
 
 export interface WorkerDependencyOptions {
@@ -22,6 +24,8 @@ export interface WorkerDependencyOptions {
   metadata: ReadonlyMap<string, MetadataStatement>;
   /** Bound of one FCM send; the dispatch layer's default when absent. */
   fcmTimeoutMs?: number;
+  /** Where audit events go besides the `audit` collection (the worker's logger). */
+  auditLog?: AuditLog;
 }
 
 export interface WorkerDependencies {
@@ -45,7 +49,7 @@ export interface WorkerDependencies {
  * else no push dispatcher; plus the plug-ins of DISPATCH_PLUGINS), the database's indexes, and
  * `createActivities` over them.
  */
-export async function createWorkerDependencies({ config, db, metadata, fcmTimeoutMs }: WorkerDependencyOptions): Promise<WorkerDependencies> {
+export async function createWorkerDependencies({ config, db, metadata, fcmTimeoutMs, auditLog }: WorkerDependencyOptions): Promise<WorkerDependencies> {
   const messaging = config.fcmEmulatorHost
     ? createFirebaseMessaging({ emulatorHost: config.fcmEmulatorHost })
     : config.googleApplicationCredentials
@@ -70,8 +74,9 @@ export async function createWorkerDependencies({ config, db, metadata, fcmTimeou
       dispatchers,
       publicUrl: config.publicUrl,
       dispatchLimits: config.dispatchLimits,
+      auditRetentionDays: config.audit.retentionDays,
     });
-    const sinks = createOperationEventSinks(metrics.events);
+    const sinks = createOperationEventSinks(metrics.events, createAuditListener(createAuditTrail(db), auditLog));
     return { activities, dispatchers, keys, pluginIds: plugins.map((plugin) => plugin.id), metrics, sinks, close: async () => messaging?.close() };
   } catch (error) {
     await messaging?.close();

@@ -34,7 +34,7 @@ let dependencies: WorkerDependencies | undefined;
 let connection: NativeConnection | undefined;
 let metricsServer: Server | undefined;
 try {
-  dependencies = await createWorkerDependencies({ config, db, metadata });
+  dependencies = await createWorkerDependencies({ config, db, metadata, auditLog: (event) => logger.info({ audit: event }, `audit ${event.action} ${event.outcome}`) });
   if (dependencies.pluginIds.length) logger.info({ dispatchers: dependencies.pluginIds }, 'dispatcher plug-ins loaded');
   logger.info({ authenticators: [...metadata.keys()] }, 'metadata statements loaded');
   connection = await NativeConnection.connect({ address: config.temporal.address });
