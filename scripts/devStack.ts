@@ -9,6 +9,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig, ConfigError } from '../config/loadConfig.js';
 import { searchAttributeKeys } from '../contract/searchAttributes.js';
+import { prettyLogLine } from './prettyLogLine.js';
 import {
   isPortOpen,
   listeningOn,
@@ -21,33 +22,41 @@ import {
 } from './services.js';
 
 const dataDir = process.env.OUTBAND_DATA_DIR ?? join(projectRoot, 'data');
-const ports = { temporal: 7233, temporalUi: 8233, ferretdb: 27017, fcmEmulator: 4010, codecServer: 8081, demo: Number(process.env.DEMO_PORT ?? 3001) };
+const ports = { temporal: 7233, temporalUi: 8233, ferretdb: 27017, fcmEmulator: 4010, codecServer: 8081, workerMetrics: 9464, demo: Number(process.env.DEMO_PORT ?? 3001) };
 
 const colours: Record<string, number> = { demo: 92, codec: 90, temporal: 35, ferretdb: 33, 'fcm-emulator': 36, worker: 34, api: 32 };
+// Readable, coloured lines for a person at a terminal (the processes themselves log JSON).
 const output: Output = (service, line) => {
-  process.stdout.write(`\x1b[${colours[service] ?? 37}m${service.padEnd(12)}\x1b[0m ${line}\n`);
+  process.stdout.write(`\x1b[${colours[service] ?? 37}m${service.padEnd(12)}\x1b[0m ${prettyLogLine(line, process.stdout.isTTY !== false)}\n`);
 };
 
 interface DevSecrets {
   PAYLOAD_CODEC_KEY: string;
   SERVER_SECRET: string;
   RP_API_KEYS: string;
+  /** Operator keys of GET /metrics and the admin API (added to an older secrets.json on first use). */
+  METRICS_API_KEYS: string;
+  ADMIN_API_KEYS: string;
 }
 
 /** Development keys, generated once and kept in the data folder so flows survive a restart. */
 async function loadOrCreateSecrets(): Promise<DevSecrets> {
   const file = join(dataDir, 'secrets.json');
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as DevSecrets;
-  } catch {
-    const secrets: DevSecrets = {
-      PAYLOAD_CODEC_KEY: randomBytes(32).toString('base64'),
-      SERVER_SECRET: randomBytes(32).toString('base64'),
-      RP_API_KEYS: `dev-${randomBytes(24).toString('base64url')}`,
-    };
+  const stored = (await readFile(file, 'utf8').then(
+    (text) => JSON.parse(text) as Partial<DevSecrets>,
+    () => ({}) as Partial<DevSecrets>,
+  )) as Partial<DevSecrets>;
+  const secrets: DevSecrets = {
+    PAYLOAD_CODEC_KEY: stored.PAYLOAD_CODEC_KEY ?? randomBytes(32).toString('base64'),
+    SERVER_SECRET: stored.SERVER_SECRET ?? randomBytes(32).toString('base64'),
+    RP_API_KEYS: stored.RP_API_KEYS ?? `dev-${randomBytes(24).toString('base64url')}`,
+    METRICS_API_KEYS: stored.METRICS_API_KEYS ?? `metrics-${randomBytes(24).toString('base64url')}`,
+    ADMIN_API_KEYS: stored.ADMIN_API_KEYS ?? `admin-${randomBytes(24).toString('base64url')}`,
+  };
+  if (Object.keys(secrets).some((name) => !(name in stored))) {
     await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
-    return secrets;
   }
+  return secrets;
 }
 
 async function ensurePortFree(port: number, what: string, variable: string): Promise<void> {
@@ -133,6 +142,11 @@ async function main(): Promise<void> {
   config = loadConfig(env);
   await ensurePortFree(config.port, 'port', 'PORT');
 
+  // The worker's /metrics (with the Temporal SDK's) on a loopback port of its own.
+  if (!env.WORKER_METRICS_PORT) {
+    await ensurePortFree(ports.workerMetrics, 'worker metrics port', 'WORKER_METRICS_PORT');
+    env.WORKER_METRICS_PORT = String(ports.workerMetrics);
+  }
   await stack.start(() => startNode('worker', 'worker/main.ts', env));
   await stack.start(() => startNode('api', 'api/main.ts', env, config.port));
   // A relying party to try it in a browser; it holds the development RP key server-side.
@@ -154,6 +168,8 @@ async function main(): Promise<void> {
       `  MongoDB        ${config.mongodbUri}`,
       `  FCM emulator   http://${config.fcmEmulatorHost}`,
       `  RP API key     ${rpKey}   (Authorization: Bearer <key>; development only)`,
+      `  Metrics        ${config.publicUrl}/metrics (key ${env.METRICS_API_KEYS?.split(',')[0]}), worker http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`,
+      `  Admin API      ${config.publicUrl}/admin/users/{username} (key ${env.ADMIN_API_KEYS?.split(',')[0]})`,
       `  Data           ${dataDir}`,
       'Press Ctrl-C to stop.',
       '',
