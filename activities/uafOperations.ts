@@ -165,10 +165,13 @@ export function createUafOperations(deps: UafOperationDependencies) {
   async function verifyAuthentication(input: VerifyResponseInput, body: unknown): Promise<VerifyResponseResult> {
     const now = deps.now();
     const response = parseAuthenticationResponse(body);
-    const found = await Promise.all(response.assertions.map(({ aaid, keyID }) => credentials.find(aaid, keyID)));
+    // The asserted keys and the user's keys in one round trip of latency.
+    const [found, userKeys] = await Promise.all([
+      Promise.all(response.assertions.map(({ aaid, keyID }) => credentials.find(aaid, keyID))),
+      input.username ? credentials.listForUser(input.username, appId) : [],
+    ]);
     // Step-up: a key of another user is as unknown as no key at all.
     const stored = found.filter((c): c is Credential => c !== undefined && (!input.username || c.username === input.username));
-    const userKeys = input.username ? await credentials.listForUser(input.username, appId) : [];
     const result = verifyAuthenticationResponse({
       response,
       expectedChallenge: input.challenge,
