@@ -36,7 +36,8 @@ it('keeps user names, challenges and tokens out of the history in clear; the cod
 
   // Read as an operator with UI access but no codec key would: the raw history, from the CLI.
   const workflowId = JSON.parse(Buffer.from(message.header.serverData.split('.')[0], 'base64url').toString()).workflowId;
-  const handle = stack.temporal.client.workflow.getHandle(workflowId);
+  // Described through the codec: the status memo (contract/statusMemo.ts) is an encrypted payload too.
+  const handle = stack.client.workflow.getHandle(workflowId);
   const { stdout: raw } = await promisify(execFile)(toolPath('temporal'), [
     'workflow', 'show', '--workflow-id', workflowId, '--address', stack.temporal.address, '--output', 'json',
   ]);
