@@ -7,7 +7,7 @@ import { createAuditTrail } from './audit.js';
 /**
  * Creates every index the store relies on, in one place: the worker and the api call it at start,
  * the test stack (and the benchmark through it) before their first write. Idempotent. The other
- * collections (tokens, sessions, dispatch budget, dispatch records, deregistrations) are read by
+ * collections (sessions, dispatch budget, dispatch records, deregistrations) are read by
  * `_id` only, and their unique `_id` is what makes a rerun of an activity recognise its own write.
  */
 export async function ensureIndexes(db: Db): Promise<void> {
