@@ -71,6 +71,10 @@ export interface BenchStackOptions {
   cpuProfileDir?: string;
   /** Run the production build (`dist/`, pre-bundled workflows) instead of the sources through tsx. */
   dist?: boolean;
+  /** Also start the engine floor's worker (bench/floor/worker.ts) on this task queue, a process of its own. */
+  floorTaskQueue?: string;
+  /** Variables for the worker and api beyond the bench's own (e.g. limits for the scale run). */
+  extraEnv?: Record<string, string>;
 }
 
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
@@ -147,6 +151,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       RP_API_KEYS: `bench-${randomBytes(24).toString('base64url')}`,
       PAYLOAD_CODEC_KEY: randomBytes(32).toString('base64'),
       SERVER_SECRET: randomBytes(32).toString('base64'),
+      ...options.extraEnv,
     };
     const config = loadConfig(env);
 
@@ -160,6 +165,13 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     ];
     const worker = await node('worker', nodeArgs('worker'), env);
     const api = await node('api', nodeArgs('api'), env, apiPort);
+    const floor = options.floorTaskQueue
+      ? await node('floor-worker', ['--import', 'tsx', join(projectRoot, 'bench/floor/worker.ts')], {
+          ...baseEnv,
+          TEMPORAL_ADDRESS: temporal.address,
+          FLOOR_TASK_QUEUE: options.floorTaskQueue,
+        })
+      : undefined;
     const apiUrl = config.publicUrl;
     await waitFor(
       '/healthz/workflow',
@@ -186,6 +198,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
         temporal: temporal.process.pid!,
         ferretdb: ferret.process.pid!,
         'fcm-emulator': fcm.process.pid!,
+        ...(floor && { 'floor-worker': floor.process.pid! }),
       },
     };
   } catch (error) {

@@ -5,15 +5,22 @@
 // UAF response → status `succeeded`, timed per HTTP step. The baseline runs the same flow's
 // crypto and database work in this process without Temporal: the activities called directly
 // (sendDispatch with the FCM send, issueRequest, the phone's signing, verifyResponse) against the
-// same FerretDB, so durability's cost is a ratio. Figures: table on stdout, JSON in
-// bench/results/latest.json.
+// same FerretDB, so durability's cost is a ratio. The engine floor (bench/floor/) runs a bare
+// workflow with the same message shape on the same Temporal server, its worker a process of its
+// own, so Outband's cost over its engine is a ratio too. Each Outband level runs once per browser
+// mode: a browser polling status every 1 s (poll1000), every 250 ms (poll250), or following the
+// status event stream (sse). Figures: tables on stdout, JSON in bench/results/<date>.json and an
+// SVG chart of throughput and p99 against concurrency beside it.
 //
-//   npm run bench -- [--concurrency 1,10,50] [--flows 300] [--seconds 30] [--phones 50]
-//                    [--warmup 30] [--temporal-db file|memory] [--no-baseline] [--dist] [--verbose]
-//   --dist runs the production build (dist/, pre-bundled workflows) instead of the sources via tsx.
-//                    [--cpu-prof <dir>]   (V8 CPU profiles of the worker and api, written at the end)
+//   npm run bench -- [--concurrency 1,5,10,25,50] [--flows 300] [--seconds 20] [--phones 50]
+//                    [--browsers poll1000,poll250,sse] [--warmup 30] [--temporal-db file|memory]
+//                    [--no-baseline] [--no-floor] [--tsx] [--verbose] [--cpu-prof <dir>] [--out <file.json>]
+//   npm run bench -- --quick          concurrency 1,10; 8 s or 60 flows per level
+//   npm run bench -- --scale 10000    N out-of-band flows held open at once (RSS, status latency), then all completed
+//   The production build runs by default (dist/, pre-bundled workflows; built first when stale);
+//   --tsx runs the sources through tsx instead. --cpu-prof writes V8 CPU profiles of the worker and api.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { execSync, spawnSync } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -46,32 +53,47 @@ import { dispatchTokenOf, newSessionId, tokenHashOf, userHashOf, workflowIdOf } 
 import { startBenchStack, type BenchStack, type TemporalDb } from './benchStack.js';
 import { summarize, type LatencySummary } from './latencyStats.js';
 import { readCpuSeconds, readMemory, resetPeak, type Memory } from './processStats.js';
+import { browserModeName, parseBrowserMode, watchLikeABrowser, type BrowserFigures, type BrowserMode } from './browsers.js';
+import { renderChart, type ChartSeries } from './chart.js';
+import { createFloorFlow } from './floor/flow.js';
+import { buildIfStale } from '../scripts/buildIfStale.mjs';
 
 const { values: args } = parseArgs({
   options: {
-    concurrency: { type: 'string', default: '1,10,50' },
-    flows: { type: 'string', default: '300' },
-    seconds: { type: 'string', default: '30' },
+    concurrency: { type: 'string' },
+    flows: { type: 'string' },
+    seconds: { type: 'string' },
     phones: { type: 'string' },
-    warmup: { type: 'string', default: '30' },
+    warmup: { type: 'string' },
+    browsers: { type: 'string', default: 'poll1000,poll250,sse' },
     'temporal-db': { type: 'string', default: 'file' },
     'no-baseline': { type: 'boolean', default: false },
-    dist: { type: 'boolean', default: false },
+    'no-floor': { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    scale: { type: 'string' },
+    tsx: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
-    out: { type: 'string', default: `${projectRoot}/bench/results/latest.json` },
+    out: { type: 'string', default: `${projectRoot}/bench/results/${new Date().toISOString().slice(0, 16).replace(':', '-')}.json` },
   },
 });
 
-const levels = args.concurrency.split(',').map(Number);
-const maxFlows = Number(args.flows);
-const levelSeconds = Number(args.seconds);
-const warmupFlows = Number(args.warmup);
+const scaleFlows = args.scale === undefined ? 0 : Number(args.scale);
+const levels = (args.concurrency ?? (scaleFlows && !args.quick ? '' : args.quick ? '1,10' : '1,5,10,25,50')).split(',').filter(Boolean).map(Number);
+const maxFlows = Number(args.flows ?? (args.quick ? 60 : 300));
+const levelSeconds = Number(args.seconds ?? (args.quick ? 8 : 20));
+const warmupFlows = Number(args.warmup ?? (args.quick ? 10 : 30));
 const temporalDb = args['temporal-db'] as TemporalDb;
-const phoneCount = Number(args.phones ?? Math.max(...levels));
-if (levels.some((c) => !Number.isInteger(c) || c < 1) || !(maxFlows > 0) || !(levelSeconds > 0) || !['file', 'memory'].includes(temporalDb)) {
-  throw new Error('usage: --concurrency 1,10,50 --flows <n ≥ 1> --seconds <s> --temporal-db file|memory');
+const browserModes: BrowserMode[] = args.browsers.split(',').filter(Boolean).map(parseBrowserMode);
+/** Open flows one user may have during the scale run (DISPATCH_MAX_PENDING's ceiling). */
+const scaleFlowsPerPhone = 100;
+const phoneCount = Number(args.phones ?? Math.max(5, ...levels, Math.ceil(scaleFlows / scaleFlowsPerPhone)));
+const dist = !args.tsx;
+const floorTaskQueue = 'bench-floor';
+if (levels.some((c) => !Number.isInteger(c) || c < 1) || !(maxFlows > 0) || !(levelSeconds > 0) || !['file', 'memory'].includes(temporalDb) || !(scaleFlows >= 0)) {
+  throw new Error('usage: --concurrency 1,10,50 --flows <n ≥ 1> --seconds <s> --temporal-db file|memory --scale <n>');
 }
+if (scaleFlows > phoneCount * scaleFlowsPerPhone) throw new Error(`--scale ${scaleFlows} needs at least ${Math.ceil(scaleFlows / scaleFlowsPerPhone)} phones`);
 // One phone runs one flow at a time: two flows on one authenticator would race its sign counter.
 if (phoneCount < Math.max(...levels)) throw new Error(`--phones (${phoneCount}) must be at least the highest concurrency`);
 
@@ -174,9 +196,16 @@ interface FlowResult {
   statusCalls: number;
   sessionId?: string;
   failure?: { step: string; message: string };
+  /** The browser's figures, once it has stopped (it may poll on after the flow's slot is free). */
+  browser?: Promise<BrowserFigures>;
+  /** When the phone had the server's answer (performance.now()): the browser's lag is from here. */
+  answeredAt?: number;
 }
 
-async function apiFlow(device: Device): Promise<FlowResult> {
+async function apiFlow(device: Device, browserMode?: BrowserMode): Promise<FlowResult> {
+  let browser: ReturnType<typeof watchLikeABrowser> | undefined;
+  let answeredAt: number | undefined;
+  const withBrowser = (result: FlowResult): FlowResult => ({ ...result, ...(browser && { browser: browser.stop() }), ...(answeredAt !== undefined && { answeredAt }) });
   const times: StepTimes = {};
   device.record = times;
   let step = 'dispatch';
@@ -195,12 +224,15 @@ async function apiFlow(device: Device): Promise<FlowResult> {
     if (dispatched.status !== 200 || dispatched.body.dispatchResult !== 'dispatched') {
       throw new Error(`HTTP ${dispatched.status} ${JSON.stringify(dispatched.body)}`);
     }
+    // The RP's page opens as the dispatch answers, and watches until the flow ends.
+    if (browserMode) browser = watchLikeABrowser(stack.apiUrl, sessionId!, browserMode);
     step = 'push';
     const message = await awaitPush(device, dispatched.body.dispatcherInformation?.response);
     times.pushWait = performance.now() - dispatchedAt;
     step = 'redeem → UAF response';
     const { serverResponse } = await device.phone.redeem(parseDispatchPayload(message.data));
     if (serverResponse?.statusCode !== UafStatusCode.ok) throw new Error(`server response ${JSON.stringify(serverResponse)}`);
+    answeredAt = performance.now();
     step = 'status';
     const statusStarted = performance.now();
     for (;;) {
@@ -215,9 +247,9 @@ async function apiFlow(device: Device): Promise<FlowResult> {
       await sleep(10);
     }
     times.endToEnd = performance.now() - started;
-    return { times, statusCalls, sessionId };
+    return withBrowser({ times, statusCalls, sessionId });
   } catch (error) {
-    return { times, statusCalls, ...(sessionId && { sessionId }), failure: { step, message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) } };
+    return withBrowser({ times, statusCalls, ...(sessionId && { sessionId }), failure: { step, message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) } });
   } finally {
     device.record = undefined;
   }
@@ -393,88 +425,233 @@ async function historyOf(sessionId: string): Promise<{ events: number; counts: R
 // ---------------------------------------------------------------- report
 
 const fmt = (value: number | undefined, digits = 1) => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
+const round1 = (value: number) => Math.round(value * 10) / 10;
 
-/** What every measured level reports, through the API or as the in-process baseline. */
-interface ReportBase {
+/** One measured level of one series: the floor, Outband with one browser mode, or the baseline. */
+interface LevelReport {
+  series: string;
   concurrency: number;
   flows: number;
   failures: number;
+  wallSeconds: number;
+  timeBoundHit: boolean;
   flowsPerSecond: number;
   /** CPU of every process per flow (the stack's and the bench's own). */
   cpuMsPerFlow: number;
+  /** Outband's own processes (api + worker), or the floor's worker. */
+  ownCpuMsPerFlow?: number;
   steps: Record<string, LatencySummary>;
   processes: Record<string, ProcessFigures>;
   failureSamples: { step: string; message: string }[];
+  statusCallsPerFlow?: number;
+  /** Every status call the browsers made (poll modes). */
+  browserStatus?: LatencySummary & { unanswered: number };
+  /** From the phone's answer until the browser saw `succeeded` (ms). */
+  browserLag?: LatencySummary;
 }
 
-interface LevelReport extends ReportBase {
-  wallSeconds: number;
-  timeBoundHit: boolean;
-  statusCallsPerFlow: number;
-}
-
-/** The baseline's work runs in the bench process, FerretDB and the emulator. */
-type BaselineReport = ReportBase;
-
-function printTables(report: { levels: LevelReport[]; baseline: BaselineReport[]; ratios: Json[] }): void {
+function printTables(levels: LevelReport[], ratios: Json[]): void {
   const out: string[] = [];
   const row = (cells: (string | number)[], widths: number[]) => cells.map((cell, i) => String(cell).padStart(widths[i]!)).join('  ');
-  out.push('', 'Out-of-band authentication through the HTTP API (ms; p50 / p95 / p99)');
-  // facets only shows when the phone had to fetch the trusted facet list (AppID ≠ facet ID).
-  const shown = steps.filter((step) => report.levels.some((level) => level.steps[step]?.count));
-  const widths = [4, 6, 8, 4, ...shown.map(() => 21)];
-  out.push(row(['conc', 'flows', 'flows/s', 'fail', ...shown.map((step) => (step === 'endToEnd' ? 'end to end' : step))], widths));
-  for (const level of report.levels) {
-    const cell = (step: string) => {
-      const s = level.steps[step];
-      return s && s.count ? `${fmt(s.p50)} / ${fmt(s.p95)} / ${fmt(s.p99)}` : '–';
-    };
+  const p = (s?: LatencySummary) => (s && s.count ? `${fmt(s.p50)} / ${fmt(s.p95)} / ${fmt(s.p99)}` : '–');
+  out.push('', 'Flows per series and concurrency (ms: p50 / p95 / p99; CPU ms per flow: all processes · own = api+worker, or the floor worker)');
+  const shown = ['dispatch', 'redeem', 'uafResponse', 'status', 'endToEnd'];
+  const widths = [22, 4, 5, 7, 4, ...shown.map(() => 21), 21, 23, 14];
+  out.push(row(['series', 'conc', 'flows', 'flows/s', 'fail', ...shown, 'browser status calls', 'browser lag to success', 'CPU all · own'], widths));
+  for (const level of levels) {
     out.push(
       row(
-        [level.concurrency, level.flows, fmt(level.flowsPerSecond), level.failures, ...shown.map(cell)],
+        [
+          level.series,
+          level.concurrency,
+          level.flows,
+          fmt(level.flowsPerSecond),
+          level.failures,
+          ...shown.map((step) => p(level.steps[step])),
+          level.browserStatus ? `${p(level.browserStatus)}${level.browserStatus.unanswered ? ` ✗${level.browserStatus.unanswered}` : ''}` : '–',
+          p(level.browserLag),
+          `${fmt(level.cpuMsPerFlow, 0)} · ${fmt(level.ownCpuMsPerFlow, 0)}`,
+        ],
         widths,
       ),
     );
   }
-  out.push('', 'Processes per level: peak RSS MiB (VmHWM of the level) · CPU ms per flow · CPU % of one core');
-  const names = Object.keys(report.levels[0]?.processes ?? {});
-  out.push(row(['conc', ...names, 'CPU ms/flow, all'], [4, ...names.map(() => 22), 17]));
-  for (const level of report.levels) {
-    out.push(
-      row(
-        [level.concurrency, ...names.map((name) => {
-          const p = level.processes[name]!;
-          return `${p.peakRssMiB === undefined ? '–' : fmt(p.peakRssMiB, 0)} · ${fmt(p.cpuMsPerFlow)} · ${p.cpuPercentOfOneCore ?? '–'}%`;
-        }), fmt(level.cpuMsPerFlow)],
-        [4, ...names.map(() => 22), 17],
-      ),
-    );
+  out.push('', 'Processes per level: peak RSS MiB · CPU ms per flow');
+  for (const level of levels) {
+    out.push(`${level.series.padStart(22)}  ${String(level.concurrency).padStart(4)}  ${Object.entries(level.processes).map(([name, fig]) => `${name} ${fmt(fig.peakRssMiB, 0)} · ${fmt(fig.cpuMsPerFlow)}`).join(' | ')}`);
   }
-  if (report.baseline.length) {
-    out.push('', 'Baseline: the same crypto + database work in-process, no Temporal, no api HTTP (ms; p50)');
-    const bw = [4, 6, 8, 4, 12, 9, 12, 7, 14, 14, 10, 9, 12];
-    out.push(row(['conc', 'flows', 'flows/s', 'fail', 'sendDispatch', 'pushWait', 'issueRequest', 'sign', 'verifyResponse', 'settleDispatch', 'e2e p50', 'e2e p99', 'CPU ms/flow'], bw));
-    for (const b of report.baseline) {
-      const p50 = (step: string) => fmt(b.steps[step]?.p50);
-      out.push(row([b.concurrency, b.flows, fmt(b.flowsPerSecond), b.failures, p50('sendDispatch'), p50('pushWait'), p50('issueRequest'), p50('sign'), p50('verifyResponse'), p50('settleDispatch'), p50('endToEnd'), fmt(b.steps.endToEnd?.p99), fmt(b.cpuMsPerFlow)], bw));
-    }
-    out.push('', 'Cost of durability (Temporal flow / baseline)');
-    out.push(row(['conc', 'throughput ratio', 'p50 latency ratio', 'CPU per flow ratio'], [4, 18, 18, 19]));
-    for (const r of report.ratios) out.push(row([r.concurrency, `${fmt(r.throughputRatio, 2)}×`, `${fmt(r.p50Ratio, 2)}×`, `${fmt(r.cpuRatio, 2)}×`], [4, 18, 18, 19]));
+  if (ratios.length) {
+    out.push('', 'Ratios (throughput at the same concurrency): Outband ÷ engine floor, Outband ÷ in-process baseline');
+    for (const r of ratios) out.push(`${String(r.series).padStart(22)}  ${String(r.concurrency).padStart(4)}  ÷floor ${fmt(r.ofFloor, 2)}  ÷baseline ${fmt(r.ofBaseline, 2)}`);
   }
-  for (const level of report.levels) {
-    if (level.failures) {
-      out.push('', `FAILURES at concurrency ${level.concurrency}: ${level.failures}`);
-      for (const f of level.failureSamples) out.push(`  ${f.step}: ${f.message}`);
-    }
-  }
-  for (const b of report.baseline) {
-    if (b.failures) {
-      out.push('', `BASELINE FAILURES at concurrency ${b.concurrency}: ${b.failures}`);
-      for (const f of b.failureSamples) out.push(`  ${f.step}: ${f.message}`);
-    }
+  for (const level of levels) {
+    if (!level.failures) continue;
+    out.push('', `FAILURES in ${level.series} at concurrency ${level.concurrency}: ${level.failures}`);
+    for (const f of level.failureSamples) out.push(`  ${f.step}: ${f.message}`);
   }
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+// ---------------------------------------------------------------- one level of one series
+
+/** Work that fails as soon as a service of the stack dies. */
+const run = async <T>(work: Promise<T>): Promise<T> => Promise.race([work, stack.died]);
+
+interface AnyFlowResult {
+  times: Partial<Record<string, number>>;
+  failure?: { step: string; message: string };
+  statusCalls?: number;
+  sessionId?: string;
+  browser?: Promise<BrowserFigures>;
+  answeredAt?: number;
+}
+
+async function measureLevel(
+  series: string,
+  devices: Device[],
+  concurrency: number,
+  flow: (device: Device) => Promise<AnyFlowResult>,
+  stepNames: readonly string[],
+  own: readonly string[],
+): Promise<{ report: LevelReport; results: AnyFlowResult[] }> {
+  log(`${series}, concurrency ${concurrency}: up to ${maxFlows} flows or ${levelSeconds} s`);
+  for (const pid of Object.values(stack.pids)) resetPeak(pid);
+  const before = cpuSnapshot();
+  const level = await run(runLevel(devices, concurrency, maxFlows, levelSeconds, flow));
+  // Browsers still watching finish within an interval; their calls belong to this level.
+  const browsers = await Promise.all(level.results.map((r) => r.browser).filter((b): b is Promise<BrowserFigures> => b !== undefined));
+  const processes = processFigures(before, level.results.length, level.wallSeconds);
+  const ok = level.results.filter((r) => !r.failure);
+  const failures = level.results.filter((r) => r.failure);
+  const steps: Record<string, LatencySummary> = {};
+  for (const step of stepNames) steps[step] = summarize(ok.map((r) => r.times[step]).filter((t): t is number => t !== undefined));
+  const browserLags: number[] = [];
+  const withBrowser = level.results.filter((r) => r.browser);
+  for (const [i, figures] of browsers.entries()) {
+    const result = withBrowser[i]!;
+    if (figures.succeededAt !== undefined && result.answeredAt !== undefined) browserLags.push(Math.max(0, figures.succeededAt - result.answeredAt));
+  }
+  const statusMs = browsers.flatMap((b) => b.statusMs);
+  const report: LevelReport = {
+    series,
+    concurrency,
+    flows: ok.length,
+    failures: failures.length,
+    wallSeconds: round1(level.wallSeconds),
+    timeBoundHit: level.timedOut,
+    flowsPerSecond: round1(ok.length / level.wallSeconds),
+    cpuMsPerFlow: totalCpu(processes),
+    ownCpuMsPerFlow: round1(own.reduce((sum, name) => sum + (processes[name]?.cpuMsPerFlow ?? 0), 0)),
+    steps,
+    processes,
+    failureSamples: failures.slice(0, 10).map((r) => r.failure!),
+    ...(ok.some((r) => r.statusCalls !== undefined) && { statusCallsPerFlow: Math.round((ok.reduce((n, r) => n + (r.statusCalls ?? 0), 0) / Math.max(ok.length, 1)) * 100) / 100 }),
+    ...(statusMs.length && { browserStatus: { ...summarize(statusMs), unanswered: browsers.reduce((n, b) => n + b.unanswered, 0) } }),
+    ...(browserLags.length && { browserLag: summarize(browserLags) }),
+  };
+  log(`${series}, concurrency ${concurrency}: ${ok.length} ok, ${failures.length} failed, ${fmt(report.flowsPerSecond)} flows/s`);
+  return { report, results: level.results };
+}
+
+// ---------------------------------------------------------------- scale: many open flows at once
+
+interface ScaleReport {
+  flows: number;
+  dispatched: number;
+  dispatchSeconds: number;
+  open: { processes: Record<string, Partial<Memory>>; status: LatencySummary & { unanswered: number } };
+  completed: number;
+  completeSeconds: number;
+  failures: number;
+  failureSamples: string[];
+}
+
+/**
+ * `count` authentications dispatched (pushed, not redeemed) and held open together; then the
+ * resident memory of each process and the latency of status calls over the open flows; then every
+ * phone redeems its pushes one by one until all are completed.
+ */
+async function runScale(devices: Device[], count: number): Promise<ScaleReport> {
+  const perPhone = devices.map(() => [] as { sessionId: string; name: string }[]);
+  const failureSamples: string[] = [];
+  let failures = 0;
+  let next = 0;
+  log(`scale: dispatching ${count} flows (25 at a time), each held open`);
+  const dispatchStarted = performance.now();
+  await run(
+    Promise.all(
+      Array.from({ length: 25 }, async () => {
+        for (let index = next++; index < count; index = next++) {
+          const phoneIndex = index % devices.length;
+          const device = devices[phoneIndex]!;
+          const answer = await post(
+            '/nevisfido/token/dispatch/authentication',
+            { dispatchTargetId: device.targetId, getUafRequest: getUafRequest('Auth', device.username), timeoutSeconds: 900 },
+            asRp(),
+          ).catch((error: Error) => ({ status: 0, body: { message: error.message } as Json }));
+          if (answer.status !== 200 || answer.body.dispatchResult !== 'dispatched') {
+            failures++;
+            if (failureSamples.length < 10) failureSamples.push(`dispatch: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+            continue;
+          }
+          perPhone[phoneIndex]!.push({ sessionId: answer.body.sessionId, name: answer.body.dispatcherInformation?.response });
+          if (index % 500 === 499) log(`scale: ${index + 1} dispatched`);
+        }
+      }),
+    ),
+  );
+  const dispatchSeconds = (performance.now() - dispatchStarted) / 1000;
+  const open = perPhone.flat();
+  log(`scale: ${open.length} open; sampling status latency over them`);
+  const processes: Record<string, Partial<Memory>> = {};
+  for (const [name, pid] of Object.entries(stack.pids)) processes[name] = readMemory(pid) ?? {};
+  const statusMs: number[] = [];
+  let unanswered = 0;
+  const samples = Math.min(500, open.length);
+  let sampled = 0;
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      while (sampled < samples) {
+        const { sessionId } = open[Math.floor(Math.random() * open.length)]!;
+        sampled++;
+        const started = performance.now();
+        const answer = await post('/nevisfido/status', { sessionId }).catch(() => undefined);
+        if (answer?.body.status === 'tokenCreated') statusMs.push(performance.now() - started);
+        else unanswered++;
+      }
+    }),
+  );
+  log(`scale: completing ${open.length} flows (every phone redeems its pushes in order)`);
+  const completeStarted = performance.now();
+  let completed = 0;
+  await run(
+    Promise.all(
+      devices.map(async (device, phoneIndex) => {
+        for (const flow of perPhone[phoneIndex]!) {
+          try {
+            const message = await awaitPush(device, flow.name);
+            const { serverResponse } = await device.phone.redeem(parseDispatchPayload(message.data));
+            if (serverResponse?.statusCode !== UafStatusCode.ok) throw new Error(`server response ${JSON.stringify(serverResponse)}`);
+            completed++;
+            if (completed % 500 === 0) log(`scale: ${completed} completed`);
+          } catch (error) {
+            failures++;
+            if (failureSamples.length < 10) failureSamples.push(`complete: ${(error as Error).message}`);
+          }
+        }
+      }),
+    ),
+  );
+  return {
+    flows: count,
+    dispatched: open.length,
+    dispatchSeconds: round1(dispatchSeconds),
+    open: { processes, status: { ...summarize(statusMs), unanswered } },
+    completed,
+    completeSeconds: round1((performance.now() - completeStarted) / 1000),
+    failures,
+    failureSamples,
+  };
 }
 
 // ---------------------------------------------------------------- main
@@ -492,23 +669,32 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+/** Counts of one flow's history: what Temporal stored and dispatched for it. */
+function historyCounts(counts: Record<string, number>): Json {
+  return {
+    workflowTasks: counts.WORKFLOW_TASK_COMPLETED ?? 0,
+    activityTasks: counts.ACTIVITY_TASK_SCHEDULED ?? 0,
+    localActivities: counts.MARKER_RECORDED ?? 0,
+    timers: counts.TIMER_STARTED ?? 0,
+    updates: counts.WORKFLOW_EXECUTION_UPDATE_ACCEPTED ?? 0,
+  };
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date();
   const loadAverageAtStart = loadavg().map((value) => Math.round(value * 100) / 100);
-  if (args.dist) {
-    log('building the production bundle (npm run build)');
-    const built = spawnSync('npm', ['run', 'build'], { cwd: projectRoot, stdio: 'ignore' });
-    if (built.status !== 0) throw new Error('npm run build failed');
-  }
+  if (dist) buildIfStale(log);
+  const floor = !args['no-floor'] && levels.length > 0;
   stack = await startBenchStack({
     temporalDb,
     verbose: args.verbose,
     log,
-    dist: args.dist,
+    dist,
+    ...(floor && { floorTaskQueue }),
+    ...(scaleFlows > 0 && { extraEnv: { DISPATCH_MAX_PENDING: String(scaleFlowsPerPhone) } }),
     ...(args['cpu-prof'] && { cpuProfileDir: args['cpu-prof'] }),
   });
   rpKey = stack.config.rpApiKeys[0]!;
-  const run = async <T>(work: Promise<T>) => Promise.race([work, stack.died]);
 
   log(`enrolling ${phoneCount} phones (registration by QR code + dispatch target; not timed)`);
   const devices: Device[] = [];
@@ -516,113 +702,106 @@ async function main(): Promise<void> {
     devices.push(...(await run(Promise.all(Array.from({ length: Math.min(10, phoneCount - first) }, (_, i) => enrol(first + i))))));
   }
 
-  if (warmupFlows > 0) {
-    log(`warm-up: ${warmupFlows} flows at concurrency ${Math.min(5, phoneCount)} (not counted)`);
-    const warm = await run(runLevel(devices, Math.min(5, phoneCount), warmupFlows, levelSeconds, apiFlow));
-    const failed = warm.results.filter((r) => r.failure);
-    if (failed.length) log(`warm-up: ${failed.length} failures, first: ${JSON.stringify(failed[0]!.failure)}`);
-  }
-
+  const connection = await Connection.connect({ address: stack.config.temporal.address });
+  const floorClient = new Client({ connection, namespace: 'default' });
+  const floorFlow = createFloorFlow(floorClient, floorTaskQueue);
   const levelReports: LevelReport[] = [];
-  const baselineReports: BaselineReport[] = [];
   let sampleSession: string | undefined;
-  const baseline = args['no-baseline'] ? undefined : await createBaseline();
+  const baseline = args['no-baseline'] || levels.length === 0 ? undefined : await createBaseline();
   try {
-    if (baseline) await run(runLevel(devices, Math.min(5, phoneCount), Math.min(warmupFlows, 20), levelSeconds, baseline.flow));
-    // Each level's baseline runs right after it: both see about the same amount of data in FerretDB.
+    if (warmupFlows > 0 && levels.length) {
+      log(`warm-up: ${warmupFlows} flows at concurrency ${Math.min(5, phoneCount)} (not counted)`);
+      const warm = await run(runLevel(devices, Math.min(5, phoneCount), warmupFlows, levelSeconds, (device) => apiFlow(device)));
+      const failed = warm.results.filter((r) => r.failure);
+      if (failed.length) log(`warm-up: ${failed.length} failures, first: ${JSON.stringify(failed[0]!.failure)}`);
+      if (floor) await run(runLevel(devices, 5, warmupFlows, levelSeconds, () => floorFlow()));
+      if (baseline) await run(runLevel(devices, Math.min(5, phoneCount), Math.min(warmupFlows, 20), levelSeconds, baseline.flow));
+    }
+    // At each concurrency every series runs in turn, so all see about the same data in FerretDB.
     for (const concurrency of levels) {
-      log(`concurrency ${concurrency}: up to ${maxFlows} flows or ${levelSeconds} s`);
-      for (const pid of Object.values(stack.pids)) resetPeak(pid);
-      const before = cpuSnapshot();
-      const level = await run(runLevel(devices, concurrency, maxFlows, levelSeconds, apiFlow));
-      const processes = processFigures(before, level.results.length, level.wallSeconds);
-      const ok = level.results.filter((r) => !r.failure);
-      sampleSession ??= ok[0]?.sessionId;
-      const stepsSummary: Record<string, LatencySummary> = {};
-      for (const step of steps) stepsSummary[step] = summarize(ok.map((r) => r.times[step]).filter((t): t is number => t !== undefined));
-      const failures = level.results.filter((r) => r.failure);
-      levelReports.push({
-        concurrency,
-        flows: ok.length,
-        failures: failures.length,
-        wallSeconds: Math.round(level.wallSeconds * 100) / 100,
-        flowsPerSecond: Math.round((ok.length / level.wallSeconds) * 10) / 10,
-        timeBoundHit: level.timedOut,
-        cpuMsPerFlow: totalCpu(processes),
-        statusCallsPerFlow: Math.round((ok.reduce((n, r) => n + r.statusCalls, 0) / Math.max(ok.length, 1)) * 100) / 100,
-        steps: stepsSummary,
-        processes,
-        failureSamples: failures.slice(0, 10).map((r) => r.failure!),
-      });
-      log(`concurrency ${concurrency}: ${ok.length} ok, ${failures.length} failed, ${fmt(ok.length / level.wallSeconds)} flows/s`);
-
-      if (!baseline) continue;
-      log(`baseline, concurrency ${concurrency}`);
-      const baselineBefore = cpuSnapshot();
-      const baselineLevel = await run(runLevel(devices, concurrency, maxFlows, levelSeconds, baseline.flow));
-      const baselineProcesses = processFigures(baselineBefore, baselineLevel.results.length, baselineLevel.wallSeconds);
-      const baselineOk = baselineLevel.results.filter((r) => !r.failure);
-      const baselineFailures = baselineLevel.results.filter((r) => r.failure);
-      const baselineSteps: Record<string, LatencySummary> = {};
-      for (const step of ['sendDispatch', 'pushWait', 'issueRequest', 'sign', 'verifyResponse', 'settleDispatch', 'endToEnd'] as BaselineStep[]) {
-        baselineSteps[step] = summarize(baselineOk.map((r) => r.times[step]).filter((t): t is number => t !== undefined));
+      if (floor) {
+        levelReports.push((await measureLevel('engine floor', devices, concurrency, () => floorFlow(), ['dispatch', 'redeem', 'uafResponse', 'endToEnd'], ['floor-worker'])).report);
       }
-      baselineReports.push({
-        concurrency,
-        flows: baselineOk.length,
-        failures: baselineFailures.length,
-        flowsPerSecond: Math.round((baselineOk.length / baselineLevel.wallSeconds) * 10) / 10,
-        cpuMsPerFlow: totalCpu(baselineProcesses),
-        processes: baselineProcesses,
-        steps: baselineSteps,
-        failureSamples: baselineFailures.slice(0, 10).map((r) => r.failure!),
-      });
+      for (const mode of browserModes) {
+        const measured = await measureLevel(`outband ${browserModeName(mode)}`, devices, concurrency, (device) => apiFlow(device, mode), steps, ['api', 'worker']);
+        sampleSession ??= measured.results.find((r) => !r.failure)?.sessionId;
+        levelReports.push(measured.report);
+      }
+      if (baseline) {
+        levelReports.push((await measureLevel('in-process baseline', devices, concurrency, baseline.flow, ['sendDispatch', 'pushWait', 'issueRequest', 'sign', 'verifyResponse', 'settleDispatch', 'endToEnd'], [])).report);
+      }
     }
   } finally {
     await baseline?.close();
   }
-  const ratios = levelReports.flatMap((level) => {
-    const b = baselineReports.find((x) => x.concurrency === level.concurrency);
-    return b
-      ? [{ concurrency: level.concurrency, throughputRatio: b.flowsPerSecond / level.flowsPerSecond, p50Ratio: level.steps.endToEnd!.p50 / b.steps.endToEnd!.p50, cpuRatio: level.cpuMsPerFlow / b.cpuMsPerFlow }]
-      : [];
-  });
+  const ratios = levelReports
+    .filter((level) => level.series.startsWith('outband'))
+    .map((level) => {
+      const at = (series: string) => levelReports.find((x) => x.series === series && x.concurrency === level.concurrency)?.flowsPerSecond;
+      const [floorRate, baselineRate] = [at('engine floor'), at('in-process baseline')];
+      return {
+        series: level.series,
+        concurrency: level.concurrency,
+        ...(floorRate && { ofFloor: Math.round((level.flowsPerSecond / floorRate) * 100) / 100 }),
+        ...(baselineRate && { ofBaseline: Math.round((level.flowsPerSecond / baselineRate) * 100) / 100 }),
+      };
+    });
+
+  const scale = scaleFlows > 0 ? await runScale(devices, scaleFlows) : undefined;
+  await connection.close();
 
   const history = sampleSession ? await historyOf(sampleSession).catch((error: Error) => ({ error: error.message })) : undefined;
   const git = (command: string) => execSync(`git ${command}`, { cwd: projectRoot, encoding: 'utf8' }).trim();
+  const command = `npm run bench --${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
   const report = {
     startedAt: startedAt.toISOString(),
+    command,
     git: { head: git('rev-parse --short HEAD'), uncommittedChanges: git('status --porcelain --untracked-files=no').split('\n').filter(Boolean).length },
     loadAverageAtStart,
     loadAverageAtEnd: loadavg().map((value) => Math.round(value * 100) / 100),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-    options: { concurrency: levels, flowsPerLevel: maxFlows, secondsPerLevel: levelSeconds, phones: phoneCount, warmupFlows, temporalDb },
+    options: { concurrency: levels, flowsPerLevel: maxFlows, secondsPerLevel: levelSeconds, phones: phoneCount, warmupFlows, temporalDb, browsers: browserModes.map(browserModeName), runtime: dist ? 'dist (compiled, pre-built workflow bundle)' : 'tsx' },
     notes: [
-      'Every process (Temporal, FerretDB, FCM emulator, worker, api and this bench with its simulated phones) shares the same machine.',
-      'Step times are client-side, body included. facets is the phone UAF client reading the AppID trusted facet list (once per flow).',
-      'pushWait: from the dispatch answer until the phone has fetched that push from the emulator queue (one long-poll call; the FCM send itself happens inside the dispatch call).',
-      'status: the sum of the status calls of a flow until succeeded (statusCallsPerFlow).',
-      'Baseline: activities called in this process with the same FerretDB and FCM emulator; no Temporal, no api HTTP, no retries; facet list cached. Each level\'s baseline runs right after it.',
-      'Ratios: throughput = baseline flows/s ÷ Temporal flows/s; p50 = Temporal end-to-end p50 ÷ baseline p50; CPU = CPU ms per flow of all processes, Temporal path ÷ baseline.',
+      'Every process (Temporal, FerretDB, FCM emulator, worker, api, the floor worker and this bench with its simulated phones and browsers) shares the same machine.',
+      'Step times are client-side, body included. status: the RP\'s own status calls after the phone\'s answer, until succeeded (statusCallsPerFlow).',
+      'Browser modes: from the dispatch answer a browser polls status every N ms (pollN) or follows the event stream (sse) until the flow ends; browserStatus = every such call; browserLag = from the phone\'s answer until that browser saw succeeded.',
+      'Engine floor: bench/floor/, a bare workflow with the same messages (update-with-start, 2 updates, completion) and 3 no-op local activities, no codec, worker in its own process, same Temporal server; times per client call.',
+      'Baseline: activities called in this process with the same FerretDB and FCM emulator; no Temporal, no api HTTP, no retries; facet list cached.',
+      'ownCpuMsPerFlow: api + worker for Outband; the floor worker for the floor.',
     ],
     levels: levelReports,
-    baseline: baselineReports,
     ratios,
-    historyOfOneFlow: history,
+    ...(scale && { scale }),
+    historyOfOneFlow: history && 'counts' in history ? { ...history, ...historyCounts(history.counts) } : history,
   };
-  printTables({ levels: levelReports, baseline: baselineReports, ratios });
-  if (history) process.stdout.write(`\nHistory of one flow: ${'sequence' in history ? history.sequence.join(' → ') : history.error}\n`);
+  printTables(levelReports, ratios);
+  if (scale) {
+    process.stdout.write(
+      `\nScale: ${scale.dispatched}/${scale.flows} flows open at once (dispatched in ${scale.dispatchSeconds} s); RSS MiB ${Object.entries(scale.open.processes).map(([name, m]) => `${name} ${fmt(m.rssMiB, 0)}`).join(', ')}; status over open flows p50 ${fmt(scale.open.status.p50)} / p99 ${fmt(scale.open.status.p99)} ms (${scale.open.status.unanswered} unanswered); completed ${scale.completed} in ${scale.completeSeconds} s, ${scale.failures} failures\n`,
+    );
+    for (const sample of scale.failureSamples) process.stdout.write(`  ${sample}\n`);
+  }
+  if (history) process.stdout.write(`\nHistory of one flow: ${'sequence' in history ? `${history.events} events: ${history.sequence.join(' → ')}` : history.error}\n`);
   await mkdir(new URL('.', `file://${args.out}`).pathname, { recursive: true });
   await writeFile(args.out, `${JSON.stringify(report, null, 2)}\n`);
+  if (levelReports.length) {
+    const series: ChartSeries[] = [...new Set(levelReports.map((l) => l.series))].map((name) => {
+      const of = levelReports.filter((l) => l.series === name && l.flows > 0);
+      return { name, throughput: of.map((l) => [l.concurrency, l.flowsPerSecond]), p99: of.map((l) => [l.concurrency, l.steps.endToEnd?.p99 ?? NaN]) };
+    });
+    const chart = args.out.replace(/\.json$/, '') + '.svg';
+    await writeFile(chart, renderChart(series, `${command} · ${report.machine.cpus} × ${report.machine.cpuModel} · load ${loadAverageAtStart[0]} at start · ${startedAt.toISOString().slice(0, 16)}Z`));
+    log(`chart written to ${chart}`);
+  }
   log(`figures written to ${args.out}`);
-  const failed = levelReports.some((l) => l.failures) || baselineReports.some((b) => b.failures);
+  const failed = levelReports.some((l) => l.failures) || (scale?.failures ?? 0) > 0;
   process.exitCode = failed ? 1 : 0;
 }
 
 try {
   await main();
 } catch (error) {
-  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}${error instanceof Error && error.cause ? ` (cause: ${String(error.cause)})` : ''}`);
   if (stack) for (const name of ['api', 'worker']) for (const line of stack.tail(name).slice(-10)) log(`${name}: ${line}`);
   process.exitCode = 1;
 } finally {

@@ -84,9 +84,19 @@ function stopStackOnCrash<T extends ProcessService>(service: T): T {
   });
 }
 
-/** A Node.js child (`node --import tsx <script>`), ready once `port` listens when one is given. */
+/** The production runtime (dist/, built by scripts/start.mjs) unless OUTBAND_RUNTIME=tsx. */
+const compiled = process.env.OUTBAND_RUNTIME !== 'tsx';
+/** What `npm run build` compiles (tsconfig.build.json); the demo and the codec server stay sources. */
+const builtRoots = ['worker/', 'api/', 'emulators/'];
+
+/**
+ * A Node.js child, ready once `port` listens when one is given: `node dist/<script>.js` for a built
+ * part in the production runtime, else `node --import tsx <script>`.
+ */
 async function startNode(name: string, script: string, env: Record<string, string | undefined>, port?: number): Promise<ProcessService> {
-  const service = new ProcessService(name, process.execPath, ['--import', 'tsx', join(projectRoot, script)], {
+  const fromDist = compiled && builtRoots.some((root) => script.startsWith(root));
+  const args = fromDist ? [join(projectRoot, 'dist', script.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', join(projectRoot, script)];
+  const service = new ProcessService(name, process.execPath, args, {
     output,
     env: env as NodeJS.ProcessEnv,
     ...(port !== undefined && { port, ready: listeningOn(port, 120_000) }),
@@ -142,6 +152,8 @@ async function main(): Promise<void> {
   config = loadConfig(env);
   await ensurePortFree(config.port, 'port', 'PORT');
 
+  // The compiled config would look for dist/metadata: name the shipped folder.
+  if (compiled) env.UAF_METADATA_DIR ??= join(projectRoot, 'metadata');
   // The worker's /metrics (with the Temporal SDK's) on a loopback port of its own.
   if (!env.WORKER_METRICS_PORT) {
     await ensurePortFree(ports.workerMetrics, 'worker metrics port', 'WORKER_METRICS_PORT');
