@@ -25,7 +25,7 @@ it('the cleanup workflow removes index rows past their retention and keeps the r
   await requestIds.recordFirstUse('target', 'fresh-request', new Date(now));
 
   const removed = await stack.client.workflow.execute('cleanup', { taskQueue: stack.config.temporal.taskQueue, workflowId: uniqueName('cleanup') });
-  expect(removed).toEqual({ sessions: 1, requestIds: 1, dispatches: 1, deregistrations: 0 });
+  expect(removed).toEqual({ sessions: 1, requestIds: 1, dispatches: 1, deregistrations: 0, audit: 0 });
   expect(await records.find('wf-2', 'fresh-token-hash')).toEqual({ dispatchResult: 'dispatched' });
   expect(await records.find('wf-1', 'old-token-hash')).toBeUndefined();
   expect(await sessions.find('fresh-session')).toBe('wf-2');
