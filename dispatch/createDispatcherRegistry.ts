@@ -42,7 +42,7 @@ export interface DispatchersOptions {
   readonly linkBaseUrl: string;
   /** firebase-admin Messaging (createFirebaseMessaging); without it `firebase-cloud-messaging` is not offered. */
   readonly messaging?: Pick<Messaging, 'send'>;
-  /** Bound on one FCM send (default 4 s). */
+  /** Bound on one FCM send (default 3 s). */
   readonly fcmTimeoutMs?: number;
   /** Custom dispatchers; an id may not repeat a built-in one. */
   readonly plugins?: readonly Dispatcher[];

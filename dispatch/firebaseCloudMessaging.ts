@@ -14,13 +14,13 @@ export const firebaseCloudMessagingId = 'firebase-cloud-messaging';
 export interface FirebaseCloudMessagingOptions {
   /** `getMessaging(app)` of firebase-admin, or anything with its `send`. */
   readonly messaging: Pick<Messaging, 'send'>;
-  /** Bound on one send, retries by firebase-admin included (docs/api.md: 4 s by default). */
+  /** Bound on one send, retries by firebase-admin included (docs/api.md: 3 s by default). */
   readonly timeoutMs?: number;
 }
 
-// Inside the API's 7 s budget for a dispatch call (api/temporal/withUpdateRecovery.ts), so a hung
+// Inside the API's 6 s budget for a dispatch call (api/temporal/withUpdateRecovery.ts), so a hung
 // provider yields `dispatchError` and never a 503 or a client's 10 s timeout (test/drills/fcmOutage.test.ts).
-export const defaultFcmTimeoutMs = 4_000;
+export const defaultFcmTimeoutMs = 3_000;
 
 /** firebase-admin error codes (`messaging/…`, `app/…`) and what they mean for the dispatch. */
 const providerCodes: Readonly<Record<string, readonly [DispatchFailed['code'], string]>> = {

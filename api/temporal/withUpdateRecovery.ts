@@ -8,7 +8,7 @@ import { toApiError } from './toApiError.js';
  * worker runs or Temporal is down; two attempts stay under the 10 s a client waits (the fault
  * drills in test/drills/ hold the API to that).
  */
-export const updateAttemptMs = 3_500;
+export const updateAttemptMs = 3_000;
 
 /** gRPC status codes (@grpc/grpc-js is not a direct dependency). */
 export const grpcStatus = { deadlineExceeded: 4, unavailable: 14 } as const;

@@ -158,7 +158,7 @@ export async function startDrillStack(name: string): Promise<DrillStack> {
     startFcm,
     hangFcm: () => fcmFault('PUT', { fault: 'hang' }),
     clearFcmFault: () => fcmFault('DELETE'),
-    async ready(timeoutMs = 90_000) {
+    async ready(timeoutMs = 180_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         const status = await fetch(`${url}/healthz/workflow`, { headers: { authorization: `Bearer ${env.RP_API_KEYS}` }, signal: AbortSignal.timeout(10_000) }).then((r) => r.status, () => 0);

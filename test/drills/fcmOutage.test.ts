@@ -6,9 +6,10 @@ import { startDrillStack, type DrillStack } from './drillStack.js';
 // without an answer). Flows in every step, and a push dispatched while the fault holds: its
 // dispatch is answered in time and the RP's fallback re-dispatch finishes the same operation.
 let stack: DrillStack;
+// A whole stack of processes: slow to start on a loaded machine (vitest's hook default is 120 s).
 beforeAll(async () => {
   stack = await startDrillStack('fcm');
-});
+}, 300_000);
 afterAll(() => stack?.close());
 
 it('FCM emulator down: every flow finishes once, counters as without the fault, every call answered', async () => {

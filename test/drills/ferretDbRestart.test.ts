@@ -5,9 +5,10 @@ import { startDrillStack, type DrillStack } from './drillStack.js';
 // Fault drill: FerretDB is stopped with flows in every step, responses are sent (and verified by
 // the worker's activities) while it is down, and it is started again on the same data directory.
 let stack: DrillStack;
+// A whole stack of processes: slow to start on a loaded machine (vitest's hook default is 120 s).
 beforeAll(async () => {
   stack = await startDrillStack('ferretdb-restart');
-});
+}, 300_000);
 afterAll(() => stack?.close());
 
 it('restart of FerretDB on its data directory: every flow finishes once, counters as without the fault, every call answered', async () => {

@@ -5,9 +5,10 @@ import { startDrillStack, type DrillStack } from './drillStack.js';
 // Fault drill: the worker process is killed (SIGKILL) with flows in every step, and the responses
 // are sent while no worker runs; a new worker process is then started.
 let stack: DrillStack;
+// A whole stack of processes: slow to start on a loaded machine (vitest's hook default is 120 s).
 beforeAll(async () => {
   stack = await startDrillStack('worker-kill');
-});
+}, 300_000);
 afterAll(() => stack?.close());
 
 it('SIGKILL of the worker: every flow finishes once, counters as without the fault, every call answered', async () => {
