@@ -21,6 +21,7 @@ import { createDispatchTargetRouter } from './dispatchTargetRoutes.js';
 import { createApiMetrics } from './metrics.js';
 import { createApiAudit } from './auditTrail.js';
 import { createAdminRouter } from './adminRoutes.js';
+import { createOpenApiRouter } from './openapi.js';
 import { registeredDispatcherIds } from './dispatcherIds.js';
 import { createRateLimits } from './rateLimits.js';
 import { requireRelyingParty } from './relyingParty.js';
@@ -83,6 +84,8 @@ export function createApp({ client, db, config, logger, dispatcherIds = register
   app.use(jsonBody);
 
   app.use(createHealthRouter({ client, db, taskQueue: config.temporal.taskQueue, relyingParty: requireRelyingParty(config.rpApiKeys) }));
+  // The OpenAPI 3.1 document, generated from the zod schemas the routes validate with.
+  app.use(createOpenApiRouter(config.publicUrl));
   // Operators' admin API: off unless ADMIN_API_KEYS names keys (docs/api.md "Admin API").
   if (config.admin.apiKeys.length) app.use(createAdminRouter({ client, db, adminApiKeys: config.admin.apiKeys, appId: config.uaf.appId, audit }));
   const keys = deriveKeys(config.serverSecret);

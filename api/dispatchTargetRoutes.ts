@@ -38,7 +38,7 @@ const itemPath = `${collectionPath}/:id`;
 
 const publicJwk = (role: KeyRole) => jsonObject(publicJwkSchema(role));
 
-const createTargetSchema = z.object({
+export const createTargetSchema = z.object({
   name: targetName,
   dispatcher: dispatcherId.optional(),
   target: pushTarget.optional(),
@@ -49,7 +49,7 @@ const createTargetSchema = z.object({
   username: z.string().optional(),
 });
 
-const usernameQuerySchema = z.object({ username: z.string().trim().min(1).max(256) });
+export const usernameQuerySchema = z.object({ username: z.string().trim().min(1).max(256) });
 
 /** Without a given dispatcher: push where there is a push token, else a QR code. */
 const defaultDispatcher = (target: string | undefined) => (target === undefined ? 'png-qr-code' : 'firebase-cloud-messaging');
