@@ -8,6 +8,7 @@ import { createDispatchTargets } from '../store/dispatchTargets.js';
 import { createRequestIds } from '../store/requestIds.js';
 import { createDispatchBudget } from '../store/dispatchBudget.js';
 import { createDispatchRecords } from '../store/dispatches.js';
+import { createPendingDispatches } from '../store/pendingDispatches.js';
 import { defaultDispatchLimits, type DispatchLimits } from '../limits/pushFatigue.js';
 import { userHashOf, workflowIdOf } from '../store/sessionKeys.js';
 import { createSessions } from '../store/tokens.js';
@@ -67,6 +68,7 @@ export function createActivities({ db, metadata, uaf, keys, dispatchers, publicU
       publicUrl,
       sessionKeyOf: (sessionId) => workflowIdOf(sessionId, keys.sessionId),
       dispatchTokenKey: keys.dispatchToken,
+      pendingDispatches: createPendingDispatches(db, keys.pendingDispatch),
       now,
     }),
     removeExpiredRows: createCleanup({ sessions, requestIds: createRequestIds(db), credentials, dispatchRecords, audit: createAuditTrail(db), auditRetentionDays, now }),

@@ -3,6 +3,7 @@ import { buildNmaData, type DispatcherRegistry } from '../dispatch/index.js';
 import type { Credentials } from '../store/credentials.js';
 import type { DispatchBudget } from '../store/dispatchBudget.js';
 import type { DispatchRecords } from '../store/dispatches.js';
+import type { PendingDispatches } from '../store/pendingDispatches.js';
 import { decideDispatch, emptyLedger, matchFallbackCap, type DispatchLimits, type DispatchRefusal, type DispatchRefusalReason } from '../limits/pushFatigue.js';
 import { dispatchTokenOf, tokenHashOf } from '../store/sessionKeys.js';
 import type { Sessions } from '../store/tokens.js';
@@ -35,6 +36,8 @@ export interface SendDispatchDependencies {
   sessionKeyOf: (sessionId: string) => string;
   /** The key of `dispatchTokenOf` (config/deriveKeys.ts `dispatchToken`), shared with the API. */
   dispatchTokenKey: Uint8Array;
+  /** The fetch channel: every dispatch to a target is kept until it expires, so the phone can ask for it (store/pendingDispatches.ts). */
+  pendingDispatches?: Pick<PendingDispatches, 'record'>;
   now: () => Date;
 }
 
@@ -142,6 +145,20 @@ export function createSendDispatch(deps: SendDispatchDependencies) {
       ...(dispatch.dispatchInformation && { dispatchInformation: dispatch.dispatchInformation }),
     });
     if (outcome.targetDead && dispatch.dispatchTargetId) await deps.targets.markTargetDead(dispatch.dispatchTargetId, target?.target);
+    // Delivered or not, the phone may fetch it (a push that failed is what the fetch channel is for).
+    if (dispatch.dispatchTargetId && target && outcome.dispatchResult !== 'dispatcherNotFound') {
+      await deps.pendingDispatches?.record(dispatch.tokenHash, {
+        workflowId,
+        dispatchTargetId: dispatch.dispatchTargetId,
+        operation,
+        dispatcher: name,
+        sessionId: dispatch.sessionId,
+        ...(dispatch.channelLinking && { channelLinking: dispatch.channelLinking }),
+        ...(dispatch.dispatchInformation?.data !== undefined && { data: dispatch.dispatchInformation.data }),
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + dispatch.timeoutSeconds * 1000),
+      });
+    }
     // A response that carries the token (a link, a QR code; any that contains it) stays out of history.
     const { response, ...information } = outcome.dispatcherInformation;
     const withheld = deps.dispatchers.get(name)?.responseCarriesToken === true || response?.includes(token) === true;

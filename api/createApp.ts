@@ -18,6 +18,7 @@ import { createUafRouter } from './uafRoutes.js';
 import { createTokenRouter } from './tokenRoutes.js';
 import { createStatusEventsRouter } from './statusEvents.js';
 import { createDispatchTargetRouter } from './dispatchTargetRoutes.js';
+import { createDeviceRouter } from './deviceRoutes.js';
 import { createApiMetrics } from './metrics.js';
 import { createApiAudit } from './auditTrail.js';
 import { createAdminRouter } from './adminRoutes.js';
@@ -103,6 +104,7 @@ export function createApp({ client, db, config, logger, dispatcherIds = register
   app.use(createStatusEventsRouter({ operations, limits: config.eventStreams }));
   app.use(audit.targetEvents);
   app.use(createDispatchTargetRouter({ db, config, keys, dispatcherIds }));
+  app.use(createDeviceRouter({ db, client, keys, publicUrl: config.publicUrl }));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

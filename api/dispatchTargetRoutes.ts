@@ -8,6 +8,7 @@ import { checkImportable, publicJwkSchema, type KeyRole } from '../deviceAuth/pu
 import { acceptSignedChange } from '../deviceAuth/signedChange.js';
 import { dispatcherId, pushTarget, targetName } from '../deviceAuth/targetFields.js';
 import { createCredentials } from '../store/credentials.js';
+import { createDevices } from '../store/devices.js';
 import { createDispatchTargets, type DispatchTargetRecord } from '../store/dispatchTargets.js';
 import { createRequestIds } from '../store/requestIds.js';
 import { StoreError } from '../store/storeError.js';
@@ -83,6 +84,7 @@ export function createDispatchTargetRouter({ db, config, keys, dispatcherIds, no
   const targets = createDispatchTargets(db);
   const requestIds = createRequestIds(db);
   const credentials = createCredentials(db);
+  const devices = createDevices(db);
   /** A registered key of this deployment's AppID (a device token is bound to its keys). */
   const findLiveCredential = async (aaid: string, keyId: string) => {
     const credential = await credentials.find(aaid, keyId);
@@ -116,11 +118,13 @@ export function createDispatchTargetRouter({ db, config, keys, dispatcherIds, no
     verifyDeviceToken(token, keys.deviceToken)
       .then(async (claims) => {
         await verifyDeviceTokenKeys(claims, findLiveCredential);
-        return claims.username;
+        return claims;
       })
-      .then((username) => {
+      .then(({ username, keys: deviceKeys }) => {
         res.removeHeader('WWW-Authenticate');
         res.locals.username = username;
+        // The keys of the operation that issued the token: the credentials this device holds.
+        res.locals.deviceKeys = deviceKeys;
         next();
       }, next);
   };
@@ -165,6 +169,8 @@ export function createDispatchTargetRouter({ db, config, keys, dispatcherIds, no
             now(),
           ),
         );
+        // The Device Service finds the device's credentials by its deviceId (nevisfido-api.md §4.6).
+        if (body.deviceId !== undefined) await devices.assignCredentials(username, res.locals.deviceKeys as string[], body.deviceId);
         res.status(201).location(`${collectionPath}/${created.id}`).json({ id: created.id, extId: created.extId });
       },
     ],

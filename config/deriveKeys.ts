@@ -12,9 +12,11 @@ export interface ServerKeys {
   userHash: Uint8Array;
   /** Derives each dispatch's token from its workflow and session ids (store/sessionKeys.ts `dispatchTokenOf`). */
   dispatchToken: Uint8Array;
+  /** AES-256-GCM key of what the fetch channel keeps to rebuild a dispatch's payload (store/pendingDispatches.ts). */
+  pendingDispatch: Uint8Array;
 }
 
-const purposes = ['serverData', 'deviceToken', 'sessionId', 'userHash', 'dispatchToken'] as const;
+const purposes = ['serverData', 'deviceToken', 'sessionId', 'userHash', 'dispatchToken', 'pendingDispatch'] as const;
 
 export function deriveKeys(serverSecret: Uint8Array): ServerKeys {
   const derive = (purpose: string) =>

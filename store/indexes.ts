@@ -2,6 +2,8 @@ import type { Db } from 'mongodb';
 import { createCredentials } from './credentials.js';
 import { createDispatchTargets } from './dispatchTargets.js';
 import { createRequestIds } from './requestIds.js';
+import { createDevices } from './devices.js';
+import { ensurePendingDispatchIndexes } from './pendingDispatches.js';
 import { createAuditTrail } from './audit.js';
 
 /**
@@ -14,5 +16,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await createCredentials(db).ensureIndexes();
   await createDispatchTargets(db).ensureIndexes();
   await createRequestIds(db).ensureIndexes();
+  await createDevices(db).ensureIndexes();
+  await ensurePendingDispatchIndexes(db);
   await createAuditTrail(db).ensureIndexes();
 }

@@ -14,13 +14,19 @@ import { isLoopbackOrigin, loopbackHostOnly } from './loopbackHostOnly.js';
 //   DELETE /emulator/devices/{token}                   uninstall → later sends answer UNREGISTERED
 //   GET    /emulator/devices/{token}/messages/next?waitMs=   long-poll → 200 message | 204 | 404
 // Control side (tests, demo):
-//   PUT    /emulator/devices/{token}/fault  {fault: unregistered | serverError [status 500|503] | hang}
+//   PUT    /emulator/devices/{token}/fault  {fault: unregistered | serverError [status 500|503] | hang | swallow}
+//          (swallow: FCM accepts the send and answers its name, and the message never reaches the
+//          phone, as when a phone is offline, in a power-saving mode or has notifications off)
 //   DELETE /emulator/devices/{token}/fault  back to normal; hung sends are answered 500
 //   POST   /emulator/reset                  forget every device, fault and message
 // A fault on the token `*` applies to every send. Logs show a fingerprint of a token, never the
 // token, and the data keys, never the values.
 
-export type Fault = { readonly fault: 'unregistered' } | { readonly fault: 'serverError'; readonly status: 500 | 503 } | { readonly fault: 'hang' };
+export type Fault =
+  | { readonly fault: 'unregistered' }
+  | { readonly fault: 'serverError'; readonly status: 500 | 503 }
+  | { readonly fault: 'hang' }
+  | { readonly fault: 'swallow' };
 
 export interface FcmEmulatorOptions {
   readonly logger: Logger;
@@ -79,14 +85,14 @@ function checkMessage(body: unknown): FcmErrorResponse | undefined {
   return undefined;
 }
 
-function faultResponse(fault: Exclude<Fault, { fault: 'hang' }>): FcmErrorResponse {
+function faultResponse(fault: Exclude<Fault, { fault: 'hang' | 'swallow' }>): FcmErrorResponse {
   if (fault.fault === 'unregistered') return buildFcmError('UNREGISTERED', fcmErrorMessages.unregistered);
   return fault.status === 503 ? buildFcmError('UNAVAILABLE', fcmErrorMessages.unavailable) : buildFcmError('INTERNAL', fcmErrorMessages.internal);
 }
 
 function parseFault(body: unknown): Fault | undefined {
   if (!isRecord(body)) return undefined;
-  if (body.fault === 'unregistered' || body.fault === 'hang') return { fault: body.fault };
+  if (body.fault === 'unregistered' || body.fault === 'hang' || body.fault === 'swallow') return { fault: body.fault };
   if (body.fault === 'serverError' && (body.status === undefined || body.status === 500 || body.status === 503)) {
     return { fault: 'serverError', status: body.status ?? 500 };
   }
@@ -152,6 +158,11 @@ export function createFcmEmulator({ logger, allowedHosts = [] }: FcmEmulatorOpti
     if (fault?.fault === 'hang') {
       logger.info({ device }, 'fcm message held (hang fault)');
       hold(faults.has(message.token) ? message.token : everyToken, res);
+      return;
+    }
+    if (fault?.fault === 'swallow') {
+      logger.info({ device }, 'fcm message accepted and dropped (swallow fault)');
+      res.json({ name: `projects/${req.params.project}/messages/${randomUUID()}` });
       return;
     }
     if (fault !== undefined) {
@@ -226,7 +237,7 @@ export function createFcmEmulator({ logger, allowedHosts = [] }: FcmEmulatorOpti
   app.put('/emulator/devices/:token/fault', (req, res) => {
     const fault = parseFault(req.body);
     if (fault === undefined) {
-      refuse(res, 400, 'faultInvalid', 'fault must be {"fault":"unregistered"}, {"fault":"serverError","status":500|503} or {"fault":"hang"}.');
+      refuse(res, 400, 'faultInvalid', 'fault must be {"fault":"unregistered"}, {"fault":"serverError","status":500|503}, {"fault":"hang"} or {"fault":"swallow"}.');
       return;
     }
     faults.set(req.params.token, fault);

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createAuthenticator,
+  createDeviceService,
   createDispatchTarget,
+  decodeNmaPayload,
+  ServerRefused,
   createPhone,
   createPhoneKeys,
   createPushReceiver,
@@ -50,6 +53,7 @@ interface Device {
   push: PushReceiver;
   targetId: string;
   deviceToken: string;
+  deviceId: string;
 }
 
 /** Registration by QR code, then the phone's dispatch target (push token, keys, `deviceId`). */
@@ -63,7 +67,18 @@ async function enrol(username: string, deviceId = `device-of-${username}`): Prom
   const { serverResponse } = await phone.redeem(parseDeepLink(readQrCode(started.body.dispatcherInformation.response)));
   const deviceToken = serverResponse!.additionalTokens![0]!.value;
   const created = await createDispatchTarget({ serverUrl: `${stack.url}/nevisfido`, deviceToken, name: `${username}'s phone`, pushToken: push.token, keys, deviceId });
-  return { phone, authenticator, keys, push, targetId: created.id, deviceToken };
+  return { phone, authenticator, keys, push, targetId: created.id, deviceToken, deviceId };
+}
+
+/** The Device Service as this device calls it (signed by its own target's key unless told otherwise). */
+const deviceService = (device: Device, signer: Pick<Device, 'keys' | 'targetId'> = device) =>
+  createDeviceService({ serverUrl: `${stack.url}/nevisfido`, keys: signer.keys, dispatchTargetId: signer.targetId });
+
+/** The coded refusal of a Device Service call. */
+async function refusal(call: Promise<unknown>): Promise<{ status: number; code: string }> {
+  const error = await call.then(() => undefined, (caught: unknown) => caught);
+  expect(error).toBeInstanceOf(ServerRefused);
+  return { status: (error as ServerRefused).httpStatus, code: (error as ServerRefused).code };
 }
 
 describe('transaction content as integrators send it (nevisFIDO compatibility)', () => {
@@ -131,5 +146,91 @@ describe('dispatchInformation.data reaches the phone (nevisFIDO compatibility)',
   it('more than 4 KiB of data is 400', async () => {
     const refused = await dispatch('authentication', { dispatcher: 'link', dispatchInformation: { data: 'x'.repeat(4097) }, getUafRequest: getUafRequest('authentication', {}) });
     expect(refused).toMatchObject({ status: 400, body: { error: 'invalidRequest', message: expect.stringContaining('dispatchInformation.data') } });
+  });
+});
+
+describe('Device Service (nevisFIDO compatibility, §4.6)', () => {
+  it('lists the device credentials with a valid Device-Signature, and refuses a replay, a foreign key, an old time, another device (401)', async () => {
+    const alice = await enrol('compat-dev-alice');
+    const bob = await enrol('compat-dev-bob');
+    const service = deviceService(alice);
+    const listed = await service.listCredentials(alice.deviceId);
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ username: 'compat-dev-alice', aaid: '4F42#0001', keyId: alice.authenticator.registrations()[0]!.keyID, createdAt: expect.any(String) });
+
+    const requestId = 'replayed-request-id';
+    await service.listCredentials(alice.deviceId, { requestId });
+    expect(await refusal(service.listCredentials(alice.deviceId, { requestId }))).toEqual({ status: 401, code: 'requestIdReplayed' });
+    // Bob's key signing for alice's target.
+    expect(await refusal(deviceService(alice, { keys: bob.keys, targetId: alice.targetId }).listCredentials(alice.deviceId))).toEqual({ status: 401, code: 'requestSignatureInvalid' });
+    expect(await refusal(service.listCredentials(alice.deviceId, { creationTimeInEpochMillis: Date.now() - 6 * 60_000 }))).toEqual({ status: 401, code: 'requestTimeOutOfWindow' });
+    // Bob's own valid signature does not open alice's device.
+    expect(await refusal(deviceService(bob).listCredentials(alice.deviceId))).toEqual({ status: 401, code: 'dispatchTargetIdMismatch' });
+    expect(await refusal(deviceService(bob).deleteDevice(alice.deviceId))).toEqual({ status: 401, code: 'dispatchTargetIdMismatch' });
+    // Without the header at all.
+    const bare = await fetch(`${stack.url}/nevisfido/devices/credentials/${alice.deviceId}`);
+    expect(bare.status).toBe(401);
+    expect(await deviceService(alice).listCredentials(alice.deviceId)).toHaveLength(1);
+  });
+
+  it('DELETE removes the device credentials and dispatch targets (a phone sold or lost)', async () => {
+    const carol = await enrol('compat-dev-carol');
+    await deviceService(carol).deleteDevice(carol.deviceId);
+    const targets = await fetch(`${stack.url}/nevisfido/token/dispatch/targets?username=compat-dev-carol`, { headers: asRp() });
+    expect(targets.status).toBe(404);
+    expect(await stack.database.db.collection('credentials').countDocuments({ username: 'compat-dev-carol' })).toBe(0);
+    const refused = await dispatch('authentication', { dispatcher: 'link', getUafRequest: getUafRequest('authentication', { username: 'compat-dev-carol' }) });
+    expect(refused.body).toMatchObject({ dispatchResult: 'userNotFound' });
+    // Its key is gone with its target: nothing more is signed by it.
+    expect(await refusal(deviceService(carol).listCredentials(carol.deviceId))).toEqual({ status: 401, code: 'requestSignatureInvalid' });
+  });
+});
+
+describe('fetch channel for lost pushes (nevisFIDO compatibility: pending out-of-band operations)', () => {
+  it('a push swallowed by FCM: the phone fetches its pending operation, redeems and succeeds; the token stays single use', async () => {
+    const dave = await enrol('compat-fetch-dave');
+    const swallow = await fetch(`${stack.fcm.url}/emulator/devices/${dave.push.token}/fault`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"fault":"swallow"}' });
+    expect(swallow.status).toBe(204);
+    const before = Date.now();
+    const started = await dispatch('authentication', {
+      dispatchTargetId: dave.targetId,
+      dispatchInformation: { data: { order: 42 } },
+      getUafRequest: getUafRequest('authentication', { username: 'compat-fetch-dave' }),
+    });
+    expect(started.body).toMatchObject({ dispatchResult: 'dispatched' });
+    await expect(dave.push.nextPayload({ timeoutMs: 1_000 })).rejects.toThrow();
+
+    const pending = await deviceService(dave).pendingOperations();
+    expect(pending).toEqual([
+      {
+        creationTimeInEpochMillis: expect.any(Number),
+        dispatcher: 'firebase-cloud-messaging',
+        dispatchTargetId: dave.targetId,
+        outOfBandPayload: { nma_data: expect.any(String), nma_data_content_type: 'application/jose', nma_data_version: '1' },
+      },
+    ]);
+    expect(pending[0]!.creationTimeInEpochMillis).toBeGreaterThanOrEqual(before - 1_000);
+    // The token never travels in clear: the fetched payload is a JWE to the phone's key, holding the same token the RP got.
+    expect(JSON.stringify(pending)).not.toContain(started.body.token);
+    const nmaData = await decodeNmaPayload(pending[0]!.outOfBandPayload, { decryptionKey: dave.keys.encryption.privateKey });
+    expect(nmaData).toMatchObject({ token: started.body.token, data: { order: 42 } });
+
+    await dave.phone.redeem(pending[0]!.outOfBandPayload);
+    expect(await status(started.body.sessionId)).toMatchObject({ status: 'succeeded', userId: 'compat-fetch-dave' });
+    expect(await call('/nevisfido/token/redeem/authentication', { token: nmaData.token })).toMatchObject({ status: 409, body: { error: 'tokenAlreadyRedeemed' } });
+    expect(await deviceService(dave).pendingOperations()).toEqual([]);
+    // No token, session id or data in clear in the database.
+    const rows = await stack.database.db.collection('pendingDispatches').find({ dispatchTargetId: dave.targetId }).toArray();
+    expect(rows).toHaveLength(1);
+    const stored = JSON.stringify(rows);
+    for (const secret of [nmaData.token, started.body.sessionId, '"order"']) expect(stored).not.toContain(secret);
+  });
+
+  it('another device sees none of them', async () => {
+    const erin = await enrol('compat-fetch-erin');
+    const frank = await enrol('compat-fetch-frank');
+    await dispatch('authentication', { dispatcher: 'link', dispatchTargetId: erin.targetId, getUafRequest: getUafRequest('authentication', { username: 'compat-fetch-erin' }) });
+    expect(await deviceService(erin).pendingOperations()).toHaveLength(1);
+    expect(await deviceService(frank).pendingOperations()).toEqual([]);
   });
 });
