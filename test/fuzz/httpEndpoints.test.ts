@@ -14,10 +14,14 @@ import { startProcessStack, type ProcessStack } from '../security/processStack.j
 
 const runsPerEndpoint = Number(process.env.FUZZ_RUNS_PER_ENDPOINT ?? 30);
 const codecKey = `codec-${randomBytes(24).toString('hex')}`;
+const metricsKey = `metrics-${randomBytes(24).toString('hex')}`;
+const adminKey = `admin-${randomBytes(24).toString('hex')}`;
 
 let stack: ProcessStack<'api'>;
 beforeAll(async () => {
-  stack = await startProcessStack('fuzz', { api: { CODEC_API_KEYS: codecKey, ALLOW_APP_INITIATED_AUTHENTICATION: 'true' } });
+  stack = await startProcessStack('fuzz', {
+    api: { CODEC_API_KEYS: codecKey, METRICS_API_KEYS: metricsKey, ADMIN_API_KEYS: adminKey, ALLOW_APP_INITIATED_AUTHENTICATION: 'true' },
+  });
 }, 150_000);
 afterAll(() => stack?.close());
 
@@ -63,13 +67,15 @@ const accept = fc.option(fc.oneof(fc.constantFrom('*/*', 'application/json', 'ap
 const contentEncoding = fc.option(fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'x-unknown'), { nil: undefined, freq: 8 });
 
 /** Which credential a request carries: none, the real RP or operator key, a device-token-shaped guess, or junk. */
-type Credential = 'none' | 'relyingParty' | 'operator' | 'wrong' | 'junk';
-const credential = fc.constantFrom<Credential>('none', 'relyingParty', 'relyingParty', 'operator', 'wrong', 'junk');
+type Credential = 'none' | 'relyingParty' | 'codec' | 'metrics' | 'admin' | 'wrong' | 'junk';
+const credential = fc.constantFrom<Credential>('none', 'relyingParty', 'relyingParty', 'codec', 'metrics', 'admin', 'wrong', 'junk');
 const authorizationOf = (which: Credential, junk: string): string | undefined =>
   ({
     none: undefined,
     relyingParty: `Bearer ${stack.rpKey}`,
-    operator: `Bearer ${codecKey}`,
+    codec: `Bearer ${codecKey}`,
+    metrics: `Bearer ${metricsKey}`,
+    admin: `Bearer ${adminKey}`,
     wrong: `Bearer eyJhbGciOiJFUzI1NiJ9.${Buffer.from('{"sub":"alice"}').toString('base64url')}.c2ln`,
     junk: junk || 'Basic',
   })[which];
@@ -215,6 +221,13 @@ const endpoints: Endpoint[] = [
   { name: 'healthz', method: 'GET', path: fixed('/healthz') },
   { name: 'healthz/workflow', method: 'GET', path: fixed('/healthz/workflow') },
   { name: 'codec decode', method: 'POST', path: fixed('/codec/decode'), body: codecPayloads },
+  { name: 'metrics', method: 'GET', path: fixed('/metrics') },
+  { name: 'admin user', method: 'GET', path: withSegment('/admin/users/') },
+  { name: 'admin erase user', method: 'DELETE', path: withSegment('/admin/users/') },
+  { name: 'admin revoke keys', method: 'DELETE', path: withSegment('/admin/users/', '/credentials') },
+  { name: 'admin revoke one key', method: 'DELETE', path: fc.tuple(pathSegment, pathSegment, pathSegment).map(([user, aaid, keyId]) => `/admin/users/${user}/credentials/${aaid}/${keyId}`) },
+  { name: 'admin operations', method: 'GET', path: withSegment('/admin/users/', '/operations') },
+  { name: 'admin audit', method: 'GET', path: withSegment('/admin/users/', '/audit') },
   { name: 'any other path', method: 'GET', path: fc.array(pathSegment, { minLength: 1, maxLength: 4 }).map((segments) => `/nevisfido/${segments.join('/')}`) },
 ];
 
