@@ -5,7 +5,7 @@
  * take it down and make it hang), and the API and worker entry points as operators run them.
  * Restarting any of it never touches the servers other test files share.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,7 +15,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { pino } from 'pino';
 import { searchAttributeKeys } from '../../contract/searchAttributes.js';
 import { createFcmEmulator, type FcmEmulator } from '../../emulators/fcm/createFcmEmulator.js';
-import { freePort, projectRoot, startFerretDb, startTemporalDevServer, type Output, type Service } from '../../scripts/services.js';
+import { freePort, launch, startFerretDb, startTemporalDevServer, type Output, type ProcessService, type Service } from '../../scripts/services.js';
 import { testEnvironment } from '../setup/testConfig.js';
 
 export interface DrillStack {
@@ -72,7 +72,7 @@ export async function startDrillStack(name: string): Promise<DrillStack> {
   let ferretdb: Service | undefined;
   let api: ChildProcess | undefined;
   let worker: ChildProcess | undefined;
-  const children = new Set<ChildProcess>();
+  const launched = new Set<ProcessService>();
   const emulator: FcmEmulator = createFcmEmulator({ logger: pino({ level: 'silent' }) });
   let fcmServer: Server | undefined;
   const mongo = new MongoClient(env.MONGODB_URI!, { serverSelectionTimeoutMS: 5_000 });
@@ -106,20 +106,15 @@ export async function startDrillStack(name: string): Promise<DrillStack> {
     if (!response.ok) throw new Error(`FCM emulator fault ${method} answered ${response.status}`);
   };
 
-  /** An entry point as `npm run api` / `npm run worker` starts it, with the drill's environment. */
-  function launch(entry: 'api/main.ts' | 'worker/main.ts'): ChildProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-      cwd: projectRoot,
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const label = entry.split('/')[0]!;
-    for (const stream of [child.stdout, child.stderr]) {
-      stream?.setEncoding('utf8').on('data', (chunk: string) => chunk.split('\n').filter((line) => line.trim()).forEach((line) => output(label, line)));
-    }
-    children.add(child);
-    child.once('exit', () => children.delete(child));
-    return child;
+  /**
+   * An entry point as `npm run api` / `npm run worker` starts it, with the drill's environment,
+   * through the project's launcher: in a process group of its own, killed with this process even
+   * when a timed-out hook never reaches close().
+   */
+  function launchEntry(entry: 'api/main.ts' | 'worker/main.ts'): ChildProcess {
+    const service = launch(entry.split('/')[0]!, process.execPath, ['--import', 'tsx', entry], output, { PATH: process.env.PATH, ...env });
+    launched.add(service);
+    return service.process;
   }
   async function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
@@ -136,11 +131,11 @@ export async function startDrillStack(name: string): Promise<DrillStack> {
     logs: () => lines.join('\n'),
     killWorker: () => stopChild(worker, 'SIGKILL'),
     async startWorker() {
-      worker = launch('worker/main.ts');
+      worker = launchEntry('worker/main.ts');
     },
     stopApi: () => stopChild(api, 'SIGTERM'),
     async startApi() {
-      api = launch('api/main.ts');
+      api = launchEntry('api/main.ts');
       // The port answers once the API listens: a drill's next call must not meet a refused port.
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline) {
@@ -168,7 +163,7 @@ export async function startDrillStack(name: string): Promise<DrillStack> {
       throw new Error(`the stack was not ready within ${timeoutMs / 1000} s:\n${stack.logs()}`);
     },
     async close() {
-      await Promise.allSettled([...children].map((child) => stopChild(child, 'SIGKILL')));
+      await Promise.allSettled([...launched].map((service) => service.stop()));
       emulator.reset();
       await stopFcm();
       await mongo.close().catch(() => undefined);
