@@ -12,11 +12,6 @@ interface Watch {
   last?: StatusResponse;
 }
 
-/**
- * `GET /nevisfido/status/{sessionId}/events`: the status as Server-Sent Events, one event per
- * change. However many browsers watch a session, this process runs one watcher for it: one
- * long-waiting Temporal update at a time, woken by the workflow itself, fanned out to all.
- */
 export interface StatusEventsDependencies {
   operations: Operations;
   /** Open streams allowed per session and per process (SSE_MAX_PER_SESSION, SSE_MAX_CONNECTIONS). */
@@ -26,13 +21,19 @@ export interface StatusEventsDependencies {
 /** How long a refused subscriber should wait: streams end with their operation, within minutes. */
 const retryAfterSeconds = 5;
 
+/**
+ * `GET /nevisfido/status/{sessionId}/events`: the status as Server-Sent Events, one event per
+ * change, in the shape of `POST /nevisfido/status` (never the dispatcher's response). However many
+ * browsers watch a session, this process runs one watcher for it: one long-waiting Temporal update
+ * at a time, woken by the workflow itself, fanned out to all.
+ */
 export function createStatusEventsRouter({ operations, limits }: StatusEventsDependencies): Router {
   const router = Router();
   const watches = new Map<string, Watch>();
   // Every open stream holds a socket and a timer: bounded per session and for the whole process.
   let openStreams = 0;
 
-  const send = (res: Response, status: StatusResponse) => res.write(`event: status\ndata: ${JSON.stringify(publicStatusOf(status))}\n\n`);
+  const send = (res: Response, status: StatusResponse) => res.write(`event: status\ndata: ${JSON.stringify(status)}\n\n`);
 
   function watch(sessionId: string): Watch {
     const existing = watches.get(sessionId);
@@ -40,8 +41,9 @@ export function createStatusEventsRouter({ operations, limits }: StatusEventsDep
     const created: Watch = { subscribers: new Set() };
     watches.set(sessionId, created);
     const onChange = (status: StatusResponse) => {
-      created.last = status;
-      for (const res of created.subscribers) send(res, status);
+      const shown = publicStatusOf(status);
+      created.last = shown;
+      for (const res of created.subscribers) send(res, shown);
     };
     void operations
       .watchStatus(sessionId, onChange, () => created.subscribers.size > 0)
