@@ -179,7 +179,8 @@ function buildPaths(): Record<string, Record<string, JsonSchema>> {
       get: {
         summary: 'Operation status as Server-Sent Events',
         parameters: [parameter('sessionId', 'path', { type: 'string', minLength: 1, maxLength: 128 })],
-        ok: { 200: { description: 'event stream until the operation ends', content: { 'text/event-stream': { schema: { type: 'string' } } } } },
+        // Each event: `event: status`, `data:` the StatusResponse as JSON.
+        ok: { 200: { description: 'event stream until the operation ends', content: { 'text/event-stream': { schema: { type: 'object', required: ['data'], properties: { event: { const: 'status' }, data: { type: 'string', contentMediaType: 'application/json' } } } } } } },
         errors: [404],
       },
     },

@@ -17,7 +17,9 @@ export const jsonObject = <T extends z.ZodType>(schema: T) =>
     }
   }, schema);
 
-const username = z.string().trim().min(1).max(256);
+// UAF Protocol §3.4.1: a RegistrationRequest's username has at most 128 characters (uaf/request/
+// buildRegistrationRequest.ts checks it; a longer one reached the activity and came back as a 500).
+const username = z.string().trim().min(1).max(128);
 
 /** UAF Transaction limits (UAF Protocol §3.5.1; conformance Auth-Req-2): what an authenticator shows. */
 export const transactionLimits = {

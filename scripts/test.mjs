@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { installMissing, root } from './bootstrap.mjs';
 
-installMissing(['temporal', 'temporal-test-server', 'ferretdb']);
+installMissing(['temporal', 'temporal-test-server', 'ferretdb', 'schemathesis']);
 
 const vitest = spawn(process.execPath, [`${root}node_modules/vitest/vitest.mjs`, 'run', ...process.argv.slice(2)], {
   cwd: root,
