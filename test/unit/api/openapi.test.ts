@@ -14,8 +14,7 @@ const document = buildOpenApiDocument('http://127.0.0.1:3000') as Json;
 describe('OpenAPI document', () => {
   it('validates as OpenAPI 3.1', async () => {
     const result = await validate(structuredClone(document) as never);
-    expect(result.errors ?? []).toEqual([]);
-    expect(result.valid).toBe(true);
+    expect(result.valid ? [] : result.errors).toEqual([]);
   });
 
   it('the validator refuses a broken document (so the check above can fail)', async () => {
