@@ -1,10 +1,13 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { createHash } from 'node:crypto';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Operation, OperationState, ReturnUafRequest } from '../../contract/operation.js';
+import { statusMemoKey } from '../../contract/statusMemo.js';
 import { tokenHashOf, workflowIdOfToken } from '../../store/sessionKeys.js';
 import { redeemUpdate } from '../../workflows/messages.js';
 import { ApiError } from '../apiError.js';
 import type { OperationsDependencies } from './dependencies.js';
-import { hasEnded, toApiError } from './toApiError.js';
+import { hasEnded } from './toApiError.js';
+import { grpcStatus, hasGrpcCode, unavailable, updateAttemptMs, withUpdateRecovery } from './withUpdateRecovery.js';
 
 export interface RedeemRequest {
   token: string;
@@ -17,6 +20,12 @@ export interface RedeemRequest {
  * `workflowIdOfToken`), so no index is read; the workflow's redeem validator checks the rest (the
  * hash among its tokens, the operation, single use, expiry, supersession) before anything reaches
  * its history. Anything not shaped like a token, or naming no workflow, is 404.
+ *
+ * Bounded and retry-safe: the wait is bounded like every update (503 + Retry-After when no worker
+ * answers in time), and the update id is derived from the request (`redeemUpdateIdOf`), so the
+ * phone's retry of the same redeem joins the update its 503'd call left behind (Temporal
+ * deduplicates updates by id within a run, before the validator, in flight or completed) and gets
+ * the same UAF request, rather than 409 `tokenAlreadyRedeemed` from the validator.
  */
 export async function redeemToken(
   { client }: Pick<OperationsDependencies, 'client'>,
@@ -27,19 +36,65 @@ export async function redeemToken(
   if (workflowId === undefined) throw new ApiError('tokenNotFound', 'The token is not known.');
   const tokenHash = tokenHashOf(token);
   const handle = client.workflow.getHandle(workflowId);
+  const updateId = redeemUpdateIdOf(tokenHash, { operation, deny, channelLinkingAnswer });
+  let answer: ReturnUafRequest | undefined;
   try {
-    return await handle.executeUpdate(redeemUpdate, {
-      args: [{ tokenHash, operation, ...(deny && { deny }), ...(channelLinkingAnswer !== undefined && { channelLinkingAnswer }) }],
-    });
+    answer = await withUpdateRecovery(client, workflowId, updateId, () =>
+      handle.executeUpdate(redeemUpdate, {
+        args: [{ tokenHash, operation, ...(deny && { deny }), ...(channelLinkingAnswer !== undefined && { channelLinkingAnswer }) }],
+        updateId,
+      }),
+    );
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError && !(await hasEnded(handle))) throw new ApiError('tokenNotFound', 'The token is not known.', undefined, { cause: error });
-    if (error instanceof WorkflowNotFoundError) {
-      const state = (await handle.result().catch(() => undefined)) as OperationState | undefined;
-      // An ended workflow can no longer check the token's hash; it still knows its operation.
-      if (state !== undefined && state.operation !== operation) throw new ApiError('tokenNotFound', 'The token is not known.', undefined, { cause: error });
-      if (state?.failureReason === 'tokenExpired') throw new ApiError('tokenExpired', 'The token has expired.', undefined, { cause: error });
-      throw new ApiError('tokenAlreadyRedeemed', 'The operation of this token has ended.', undefined, { cause: error });
-    }
-    throw toApiError(error);
+    const notFound = error instanceof WorkflowNotFoundError ? error : (error as { cause?: unknown }).cause;
+    if (notFound instanceof WorkflowNotFoundError) throw await notFoundError(handle, operation, notFound);
+    throw error;
+  }
+  // The deduplicated answer comes without asking the workflow, even after the operation went on
+  // (measured on Temporal 1.32: a completed update's result is returned even once the run has
+  // closed). A retry is useful only while the UAF request awaits its response; past that, the same
+  // redeem sent again is a second redeem of a spent token. A deregistration ends with its request
+  // (there is no response to wait for), so its retry always gets the same request.
+  if (answer !== undefined && operation !== 'deregistration' && (await operationHasEnded(client, handle))) {
+    throw new ApiError('tokenAlreadyRedeemed', 'The operation of this token has ended.');
+  }
+  return answer;
+}
+
+/**
+ * The update id of a redeem: the same for the same request (token, operation, deny, channel
+ * linking answer), so a retry is the same update; a different request about the same token is a
+ * different update, which the validator refuses as `tokenAlreadyRedeemed`. A hash: the token's hash
+ * is already in the workflow's history, but the answer need not be.
+ */
+export function redeemUpdateIdOf(tokenHash: string, request: { operation: Operation; deny?: boolean; channelLinkingAnswer?: string }): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([tokenHash, request.operation, request.deny === true, request.channelLinkingAnswer ?? null]))
+    .digest('base64url');
+  return `redeem-${digest}`;
+}
+
+/** A vanished workflow: never there (404), or ended, when it still knows how. */
+async function notFoundError(handle: WorkflowHandle, operation: Operation, cause: WorkflowNotFoundError): Promise<ApiError> {
+  if (!(await hasEnded(handle))) return new ApiError('tokenNotFound', 'The token is not known.', undefined, { cause });
+  const state = (await handle.result().catch(() => undefined)) as OperationState | undefined;
+  // An ended workflow can no longer check the token's hash; it still knows its operation.
+  if (state !== undefined && state.operation !== operation) return new ApiError('tokenNotFound', 'The token is not known.', undefined, { cause });
+  if (state?.failureReason === 'tokenExpired') return new ApiError('tokenExpired', 'The token has expired.', undefined, { cause });
+  return new ApiError('tokenAlreadyRedeemed', 'The operation of this token has ended.', undefined, { cause });
+}
+
+/**
+ * Whether the operation has ended: its status memo, read by one describe (the worker is not woken),
+ * bounded like the update; a 503 here is safe, the phone's retry gets the same answer.
+ */
+async function operationHasEnded(client: Client, handle: WorkflowHandle): Promise<boolean> {
+  try {
+    const { status, memo } = await client.withDeadline(Date.now() + updateAttemptMs, () => handle.describe());
+    const state = memo?.[statusMemoKey] as OperationState | undefined;
+    return status.name !== 'RUNNING' || state?.status === 'succeeded' || state?.status === 'failed';
+  } catch (error) {
+    if (hasGrpcCode(error, grpcStatus.unavailable) || hasGrpcCode(error, grpcStatus.deadlineExceeded)) throw unavailable(error);
+    throw error;
   }
 }

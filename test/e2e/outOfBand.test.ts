@@ -170,6 +170,28 @@ describe('out-of-band', () => {
     expect(await call('/nevisfido/token/redeem/registration', { token: started.body.token })).toMatchObject({ status: 404, body: { error: 'tokenNotFound' } });
   });
 
+  it('the same redeem sent again (a retry after a 503) gets the same UAF request until the operation ends; another redeem of the spent token is 409', async () => {
+    const device = await enrol('oob-retry');
+    const started = await pushAuthentication(device, 'oob-retry');
+    const redeem = (body: Json) => call('/nevisfido/token/redeem/authentication', { token: started.body.token, ...body });
+    const first = await redeem({});
+    expect(first).toMatchObject({ status: 200, body: { uafRequest: expect.any(String) } });
+    // The same update id: Temporal answers the completed update, the validator is not asked again.
+    expect(await redeem({})).toEqual(first);
+    // A different request is another update: the validator refuses the spent token.
+    expect(await redeem({ deny: true })).toMatchObject({ status: 409, body: { error: 'tokenAlreadyRedeemed' } });
+    const uafResponse = await device.phone.client.authenticate(first.body.uafRequest);
+    const response = await fetch(`${stack.url}/nevisfido/uaf/1.1/authentication`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fido+uaf;charset=UTF-8', accept: 'application/fido+uaf, application/json' },
+      body: JSON.stringify({ uafResponse }),
+    });
+    expect(response.status).toBe(200);
+    expect(await status(started.body.sessionId)).toMatchObject({ status: 'succeeded' });
+    // Past the end, the same redeem is a second redeem: Temporal would still return the old result.
+    expect(await redeem({})).toMatchObject({ status: 409, body: { error: 'tokenAlreadyRedeemed' } });
+  });
+
   it('deny ends the operation at once: failed, clientErrorCode 3, the token spent', async () => {
     const device = await enrol('oob-heidi');
     const started = await pushAuthentication(device, 'oob-heidi');
