@@ -1,8 +1,12 @@
 import type { RequestHandler } from 'express';
 import { ApiError } from './apiError.js';
 
-/** Not counted: health checks (an orchestrator must see them) and status streams (long-lived; SSE_MAX_* bound them). */
-const isExempt = (path: string) => path.startsWith('/healthz') || path.endsWith('/events');
+/**
+ * Not counted: health checks (an orchestrator must see them), status streams (long-lived; SSE_MAX_*
+ * bound them) and status calls (one describe that Temporal answers without the worker: they do not
+ * queue behind it, and a page polling every 250 ms must not crowd out the phones' answers).
+ */
+const isExempt = (path: string) => path.startsWith('/healthz') || path.endsWith('/events') || path === '/nevisfido/status';
 
 export interface LoadShedding extends RequestHandler {
   /** Requests now being answered (for tests and metrics). */
@@ -10,7 +14,8 @@ export interface LoadShedding extends RequestHandler {
 }
 
 /**
- * Past `maxInFlight` requests at once in this process, the next one is answered 503 with
+ * Past `maxInFlight` requests at once in this process (the ones that wait for the worker: dispatch,
+ * redeem, UAF request and response), the next one is answered 503 with
  * `Retry-After: 1` at once, before its body is read or Temporal is called: under overload a
  * client hears "later" within milliseconds instead of waiting in a queue for its deadline. A shed
  * request started nothing, so no accepted operation is lost; one let through runs to its end.

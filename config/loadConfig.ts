@@ -132,7 +132,7 @@ const variables = {
   PAYLOAD_CODEC_KEY: base64Key(32, true),
   SERVER_SECRET: base64Key(32, false),
   DISPATCH_PLUGINS: commaList.optional(),
-  API_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(64),
+  API_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(32),
   DISPATCH_MAX_PENDING: z.coerce.number().int().min(1).max(100).default(3),
   DISPATCH_MAX_FALLBACKS: z.coerce.number().int().min(0).max(20).default(3),
   DISPATCH_MAX_TARGETS: z.coerce.number().int().min(1).max(1000).default(10),
