@@ -4,6 +4,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { createDataConverter } from '../../worker/dataConverter.js';
 import { bundleWorkflows } from '../setup/harness.js';
 import { historiesDir, historyShapes, recordingCodecKey, type RecordedHistory } from './shapes.js';
+import { createOperationEventSinks } from '../../worker/workerMetrics.js';
 
 // Every recorded shape replays against today's workflow code: a change that breaks determinism
 // (a new activity call, a reordered timer) fails here instead of in production histories.
@@ -21,6 +22,8 @@ it.each(historyShapes)('replays %s', async (shape) => {
         workflowBundle: bundle,
         dataConverter: createDataConverter(new Uint8Array(Buffer.from(recordingCodecKey, 'base64'))),
         replayName: shape,
+        // The sink worker/reportOperationEvents.ts reports to (never called on replay, but it must exist).
+        sinks: createOperationEventSinks(),
       },
       recorded.history,
       recorded.workflowId,

@@ -34,7 +34,7 @@ async function createExpiryWorker() {
     workflowBundle: await bundleWorkflows(),
     dataConverter,
     // testConfig() names no FCM: no firebase-admin app is opened, so there is nothing to close.
-    activities: (await createWorkerDependencies({ config, db: database.db, metadata: await readMetadataDirectory(config.uaf.metadataDir) })).activities,
+    ...(({ activities, sinks }) => ({ activities, sinks }))(await createWorkerDependencies({ config, db: database.db, metadata: await readMetadataDirectory(config.uaf.metadataDir) })),
   });
   return { client, worker, taskQueue, dispatchTokenKey: deriveKeys(config.serverSecret).dispatchToken };
 }
