@@ -2,6 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
 import type { ServerKeys } from '../config/deriveKeys.js';
+import { credentialExtIdOf } from '../contract/credentialExtId.js';
 import { CodedRefusal } from '../contract/errors.js';
 import { acceptSignedRequest, claimedDispatchTargetId, deviceSignatureClaimsSchema } from '../deviceAuth/signedChange.js';
 import { buildDispatchPayload, buildNmaData } from '../dispatch/index.js';
@@ -97,6 +98,7 @@ export function createDeviceRouter({ db, client, keys, publicUrl, now = () => ne
             username,
             aaid,
             keyId,
+            extId: credentialExtIdOf(aaid, keyId),
             createdAt: createdAt.toISOString(),
             ...(lastUsedAt && { lastUsedAt: lastUsedAt.toISOString() }),
           })),

@@ -74,6 +74,8 @@ const publicView = (t: DispatchTargetRecord) => ({
   extId: t.extId,
   name: t.name,
   dispatcher: t.dispatcher,
+  // Our extension: the user turned push off (PATCH with `target: null`).
+  ...(t.pushDisabled && { disabled: true }),
   ...(t.deviceId !== undefined && { deviceId: t.deviceId }),
   username: t.username,
   createdAt: t.createdAt.toISOString(),
@@ -182,7 +184,7 @@ export function createDispatchTargetRouter({ db, config, keys, dispatcherIds, no
         const { username } = parseBody(usernameQuerySchema, req.query);
         const found = await targets.listForUser(username);
         if (found.length === 0) throw new ApiError('noDispatchTargets', 'This user has no dispatch target.');
-        res.json({ dispatchTargets: found.map(({ id, name, dispatcher }) => ({ id, name, dispatcher })) });
+        res.json({ dispatchTargets: found.map(({ id, name, dispatcher, pushDisabled }) => ({ id, name, dispatcher, ...(pushDisabled && { disabled: true }) })) });
       },
     ],
   });

@@ -24,7 +24,7 @@ export type { CreateDispatchTargetOptions } from './oob/createDispatchTarget.js'
 export { createPhoneKeys, phoneKeyAlgorithms } from './oob/createPhoneKeys.js';
 export { createDeviceService, signDeviceRequest } from './oob/deviceService.js';
 export type { DeviceService, DeviceServiceOptions, ListedCredential, PendingOperation, SignatureClaims } from './oob/deviceService.js';
-export type { CreatePhoneKeysOptions, PhoneKeyPair, PhoneKeys } from './oob/createPhoneKeys.js';
+export type { CreatePhoneKeysOptions, EncryptionKeyType, PhoneKeyPair, PhoneKeys, SignatureKeyType } from './oob/createPhoneKeys.js';
 export { decodeDispatchPayload, decodeNmaPayload, nmaContentTypes, parseDispatchPayload } from './oob/decodeNmaPayload.js';
 export type { DispatchPayload, NmaData } from './oob/decodeNmaPayload.js';
 export { deepLinkParameter, parseDeepLink } from './oob/parseDeepLink.js';

@@ -2,7 +2,7 @@ import { base64url, compactVerify, errors, importJWK, type JWK } from 'jose';
 import { z } from 'zod';
 import { CodedRefusal } from '../contract/errors.js';
 import type { DispatchTargetChanges } from '../store/dispatchTargets.js';
-import { keyAlgorithms } from './publicJwk.js';
+import { keyAlgorithmsFor } from './publicJwk.js';
 import { dispatcherId, pushTarget, targetName } from './targetFields.js';
 
 // A phone changes its dispatch target with a compact JWS signed by the target's own
@@ -31,7 +31,8 @@ const changeClaimsSchema = z
   .object({
     ...signedRequestClaims,
     name: targetName.optional(),
-    target: pushTarget.optional(),
+    /** null: the user turned push off (nevisFIDO: a DeviceInformation without an FCM token). */
+    target: pushTarget.nullable().optional(),
     dispatcher: dispatcherId.optional(),
   })
   .refine((claims) => claims.name !== undefined || claims.target !== undefined || claims.dispatcher !== undefined, {
@@ -102,7 +103,7 @@ export function claimedDispatchTargetId(jws: string): string | undefined {
 
 /** Verifies the compact JWS with the target's signature key; returns the payload bytes. */
 async function verifyChangeSignature(jws: string, signatureKey: JWK): Promise<Uint8Array> {
-  const byType = keyAlgorithms.signature[signatureKey.kty === 'RSA' ? 'RSA' : 'EC'];
+  const byType = keyAlgorithmsFor('signature', signatureKey);
   const algorithms = signatureKey.alg !== undefined ? [signatureKey.alg] : [...byType];
   try {
     const { payload } = await compactVerify(jws, (header) => importJWK(signatureKey, header.alg), { algorithms });

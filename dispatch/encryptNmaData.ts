@@ -12,9 +12,10 @@ export interface JweAlgorithms {
 
 /** The key management and content encryption algorithms for a public JWK, by key type. */
 export function jweAlgorithmsFor(jwk: JWK): JweAlgorithms {
-  if (jwk.kty === 'EC') return { alg: 'ECDH-ES+A256KW', enc: 'A256GCM' };
+  // EC on any NIST curve and X25519: ECDH-ES key agreement, the key wrapped with AES-256.
+  if (jwk.kty === 'EC' || (jwk.kty === 'OKP' && jwk.crv === 'X25519')) return { alg: 'ECDH-ES+A256KW', enc: 'A256GCM' };
   if (jwk.kty === 'RSA') return { alg: 'RSA-OAEP-256', enc: 'A256GCM' };
-  throw new DispatchFailed('encryptionKeyInvalid', `The encryptionKey has key type ${String(jwk.kty)}; expected EC or RSA.`);
+  throw new DispatchFailed('encryptionKeyInvalid', `The encryptionKey has key type ${String(jwk.kty)}${jwk.crv ? ` (${jwk.crv})` : ''}; expected EC, RSA or OKP X25519.`);
 }
 
 /** Checks that the JWK is a public key meant for this encryption (a mislabelled key is refused, not guessed). */

@@ -26,12 +26,15 @@ export interface DispatchTargetRecord {
   signatureKey?: JWK;
   /** The provider said `target` will never work again (FCM `UNREGISTERED`); a new `target` clears it. */
   pushTokenDead?: boolean;
+  /** The user turned push off (a signed change with `target: null`): no push address; a new `target` clears it. */
+  pushDisabled?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export type NewDispatchTarget = Omit<DispatchTargetRecord, 'id' | 'extId' | 'createdAt' | 'updatedAt' | 'pushTokenDead'>;
-export type DispatchTargetChanges = Partial<Pick<DispatchTargetRecord, 'name' | 'target' | 'dispatcher'>>;
+export type NewDispatchTarget = Omit<DispatchTargetRecord, 'id' | 'extId' | 'createdAt' | 'updatedAt' | 'pushTokenDead' | 'pushDisabled'>;
+/** `target: null`: push disabled (the address removed, the target kept). */
+export type DispatchTargetChanges = Partial<Pick<DispatchTargetRecord, 'name' | 'dispatcher'>> & { target?: string | null };
 
 type DispatchTargetDocument = Omit<DispatchTargetRecord, 'id'> & { _id: string };
 
@@ -39,6 +42,13 @@ const toRecord = ({ _id, ...rest }: DispatchTargetDocument): DispatchTargetRecor
 
 const nameTaken = (name: string, cause?: unknown) =>
   new StoreError('dispatchTargetNameTaken', `This user already has a dispatch target named ${JSON.stringify(name)}.`, { cause });
+
+/** The write of a change: a new `target` clears `pushTokenDead` and `pushDisabled`; `target: null` removes the address and sets `pushDisabled`. */
+function updateOf({ target, ...rest }: DispatchTargetChanges, now: Date) {
+  const $set = { ...rest, ...(typeof target === 'string' && { target }), ...(target === null && { pushDisabled: true }), updatedAt: now };
+  const $unset = { ...(target !== undefined && { pushTokenDead: '' as const }), ...(target === null && { target: '' as const }), ...(typeof target === 'string' && { pushDisabled: '' as const }) };
+  return Object.keys($unset).length > 0 ? { $set, $unset } : { $set };
+}
 
 export function createDispatchTargets(db: Db) {
   const collection = db.collection<DispatchTargetDocument>('dispatchTargets');
@@ -89,10 +99,7 @@ export function createDispatchTargets(db: Db) {
         throw nameTaken(changes.name);
       }
       try {
-        const result = await collection.updateOne(
-          { _id: id },
-          { $set: { ...changes, updatedAt: now }, ...(changes.target !== undefined && { $unset: { pushTokenDead: '' } }) },
-        );
+        const result = await collection.updateOne({ _id: id }, updateOf(changes, now));
         return result.matchedCount === 1;
       } catch (error) {
         if (isDuplicateKey(error) && changes.name !== undefined) throw nameTaken(changes.name, error);

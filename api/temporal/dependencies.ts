@@ -24,7 +24,7 @@ export interface StatusResponse {
   uafStatusCode?: number;
   asmStatusCode?: number;
   clientErrorCode?: number;
-  authenticators?: { aaid: string; keyId: string }[];
+  authenticators?: { aaid: string; keyId: string; extId: string }[];
   finalSessionId?: string;
   failureReason?: string;
   tokenInformation?: OperationState['tokenInformation'];

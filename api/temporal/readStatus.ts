@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { OperationState } from '../../contract/operation.js';
+import { credentialExtIdOf } from '../../contract/credentialExtId.js';
 import { statusMemoKey, statusMemoOf } from '../../contract/statusMemo.js';
 import { workflowIdOf } from '../../store/sessionKeys.js';
 import { statusQuery } from '../../workflows/messages.js';
@@ -63,6 +64,11 @@ async function statusOfWorkflow(handle: WorkflowHandle): Promise<StatusResponse 
 
 /** The same shape whichever way the state was read (memo, query, result, watch): never the dispatcher's response. */
 export function toStatusResponse(state: OperationState): StatusResponse {
-  const { operation: _operation, updatedAt, ...fields } = statusMemoOf(state);
-  return { ...fields, timestamp: new Date(updatedAt).toISOString() };
+  const { operation: _operation, updatedAt, authenticators, ...fields } = statusMemoOf(state);
+  return {
+    ...fields,
+    // nevisFIDO's items carry the credential's extId (contract/credentialExtId.ts).
+    ...(authenticators && { authenticators: authenticators.map(({ aaid, keyId }) => ({ aaid, keyId, extId: credentialExtIdOf(aaid, keyId) })) }),
+    timestamp: new Date(updatedAt).toISOString(),
+  };
 }

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createAuthenticator,
@@ -13,10 +14,13 @@ import {
   readQrPayload,
   testAuthenticatorProfile,
   type Authenticator,
+  type CreatePhoneKeysOptions,
   type Phone,
   type PhoneKeys,
   type PushReceiver,
 } from '../../device/index.js';
+import { CompactSign, exportJWK, generateKeyPair } from 'jose';
+import { credentialExtIdOf } from '../../contract/credentialExtId.js';
 import { bundleWorkflows } from '../setup/harness.js';
 import { startTestStack, type TestStack } from '../setup/stack.js';
 
@@ -57,9 +61,9 @@ interface Device {
 }
 
 /** Registration by QR code, then the phone's dispatch target (push token, keys, `deviceId`). */
-async function enrol(username: string, deviceId = `device-of-${username}`): Promise<Device> {
+async function enrol(username: string, keyOptions: CreatePhoneKeysOptions = {}, deviceId = `device-of-${username}`): Promise<Device> {
   const authenticator = createAuthenticator({ profile: testAuthenticatorProfile('4F42#0001') });
-  const keys = await createPhoneKeys();
+  const keys = await createPhoneKeys(keyOptions);
   const phone = createPhone({ facetID: stack.config.uaf.trustedFacets[0]!, authenticators: [authenticator], keys });
   const push = await createPushReceiver({ emulatorUrl: stack.fcm.url });
   const started = await dispatch('registration', { dispatcher: 'link-png-qr-code', getUafRequest: getUafRequest('registration', { username }) });
@@ -232,5 +236,82 @@ describe('fetch channel for lost pushes (nevisFIDO compatibility: pending out-of
     await dispatch('authentication', { dispatcher: 'link', dispatchTargetId: erin.targetId, getUafRequest: getUafRequest('authentication', { username: 'compat-fetch-erin' }) });
     expect(await deviceService(erin).pendingOperations()).toHaveLength(1);
     expect(await deviceService(frank).pendingOperations()).toEqual([]);
+  });
+});
+
+describe('smaller shapes', () => {
+  it('status authenticators[] items carry extId (nevisFIDO compatibility)', async () => {
+    const device = await enrol('compat-extid');
+    const started = await dispatch('authentication', { dispatchTargetId: device.targetId, getUafRequest: getUafRequest('authentication', { username: 'compat-extid' }) });
+    await device.phone.redeem(await device.push.nextPayload());
+    const keyId = device.authenticator.registrations()[0]!.keyID;
+    const finished = await status(started.body.sessionId);
+    expect(finished).toMatchObject({ status: 'succeeded', authenticators: [{ aaid: '4F42#0001', keyId, extId: credentialExtIdOf('4F42#0001', keyId) }] });
+    expect(finished.authenticators[0].extId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('PATCH with target: null disables push: the target stays, listed as disabled, a push answers dispatchError at once; a new target enables it again', async () => {
+    const device = await enrol('compat-push-off');
+    const patch = async (claims: Json) => {
+      const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify({ dispatchTargetId: device.targetId, requestId: crypto.randomUUID(), creationTimeInEpochMillis: Date.now(), ...claims })))
+        .setProtectedHeader({ alg: 'ES256' })
+        .sign(device.keys.signature.privateKey);
+      return fetch(`${stack.url}/nevisfido/token/dispatch/targets/${device.targetId}`, { method: 'PATCH', headers: { 'content-type': 'application/jose' }, body: jws });
+    };
+    expect((await patch({ target: null })).status).toBe(204);
+    const listed = (await (await fetch(`${stack.url}/nevisfido/token/dispatch/targets?username=compat-push-off`, { headers: asRp() })).json()) as Json;
+    expect(listed.dispatchTargets).toEqual([{ id: device.targetId, name: "compat-push-off's phone", dispatcher: 'firebase-cloud-messaging', disabled: true }]);
+    const one = (await (await fetch(`${stack.url}/nevisfido/token/dispatch/targets/${device.targetId}`, { headers: asRp() })).json()) as Json;
+    expect(one).toMatchObject({ id: device.targetId, disabled: true });
+
+    const startedAt = Date.now();
+    const refused = await dispatch('authentication', { dispatchTargetId: device.targetId, getUafRequest: getUafRequest('authentication', { username: 'compat-push-off' }) });
+    expect(refused.body).toMatchObject({ dispatchResult: 'dispatchError' });
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
+    // The relying party falls back (here: a link the phone opens) within the same operation.
+    const fallback = await dispatch('authentication', { fallbackFor: refused.body.sessionId, dispatcher: 'link', getUafRequest: getUafRequest('authentication', { username: 'compat-push-off' }) });
+    await device.phone.redeem(parseDeepLink(fallback.body.dispatcherInformation.response));
+    expect(await status(refused.body.sessionId)).toMatchObject({ status: 'succeeded' });
+
+    expect((await patch({ target: device.push.token })).status).toBe(204);
+    const enabled = (await (await fetch(`${stack.url}/nevisfido/token/dispatch/targets/${device.targetId}`, { headers: asRp() })).json()) as Json;
+    expect(enabled.disabled).toBeUndefined();
+    const pushed = await dispatch('authentication', { dispatchTargetId: device.targetId, getUafRequest: getUafRequest('authentication', { username: 'compat-push-off' }) });
+    expect(pushed.body).toMatchObject({ dispatchResult: 'dispatched' });
+    await device.phone.redeem(await device.push.nextPayload());
+  });
+
+  it.each([
+    ['EC P-384', { encryptionKeyType: 'P-384', signatureKeyType: 'P-384' }],
+    ['EC P-521', { encryptionKeyType: 'P-521', signatureKeyType: 'P-521' }],
+    ['RSA 2048', { encryptionKeyType: 'RSA', signatureKeyType: 'RSA' }],
+    ['OKP X25519 + Ed25519', { encryptionKeyType: 'X25519', signatureKeyType: 'Ed25519' }],
+  ] as const)('%s keys: the push is encrypted to it and the Device-Signature verifies', async (label, keyOptions) => {
+    const username = `compat-keys-${label.replace(/\W+/g, '-').toLowerCase()}`;
+    const device = await enrol(username, keyOptions);
+    await dispatch('authentication', { dispatchTargetId: device.targetId, dispatchInformation: { data: label }, getUafRequest: getUafRequest('authentication', { username }) });
+    const payload = await device.push.nextPayload();
+    expect(payload.nma_data_content_type).toBe('application/jose');
+    expect((await device.phone.redeem(payload)).nmaData!.data).toBe(label);
+    expect(await deviceService(device).listCredentials(device.deviceId)).toHaveLength(1);
+  });
+
+  it('other keys are still refused at creation (400)', async () => {
+    const device = await enrol('compat-keys-refused');
+    const publicOf = async (alg: string, options: Json) => {
+      const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...rest } = await exportJWK((await generateKeyPair(alg, { ...options, extractable: true })).privateKey);
+      return rest;
+    };
+    const create = (body: Json) =>
+      fetch(`${stack.url}/nevisfido/token/dispatch/targets`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${device.deviceToken}` }, body: JSON.stringify({ name: `refused-${crypto.randomUUID()}`, ...body }) });
+    const cases: Json[] = [
+      // jose will not make an RSA key under 2048 bits; node:crypto will.
+      { encryptionKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' }) },
+      { encryptionKey: await publicOf('EdDSA', { crv: 'Ed25519' }) },
+      { signatureKey: await publicOf('ECDH-ES+A256KW', { crv: 'X25519' }) },
+      { signatureKey: { ...(await publicOf('ES256', { crv: 'P-256' })), crv: 'secp256k1' } },
+      { signatureKey: { ...(await publicOf('ES384', { crv: 'P-384' })), alg: 'ES256' } },
+    ];
+    for (const body of cases) expect((await create(body)).status, JSON.stringify(body).slice(0, 80)).toBe(400);
   });
 });

@@ -2,6 +2,7 @@ import { FinalChallengeRejected, MessageMalformed } from '../errors.js';
 import { sha256 } from '../crypto/sha256.js';
 import { equalBytes } from '../crypto/equalBytes.js';
 import type { ChannelBinding } from '../protocolTypes.js';
+import { sameFacetId } from '../facets/sameFacetId.js';
 import type { ParsedUafResponse } from './parseUafResponse.js';
 
 /** What the server issued and trusts, shared by registration and authentication. */
@@ -77,9 +78,10 @@ function checkChallenge(seen: string, expected: string): void {
   }
 }
 
-// fcParams.facetID must be one of the trusted facets of the AppID (AppID and Facets §3.1.2).
+// fcParams.facetID must be one of the trusted facets of the AppID (AppID and Facets §3.1.2); an
+// Android facet id in another base64 spelling of the same certificate hash is the same facet.
 function checkFacetId(seen: string, trusted: readonly string[]): void {
-  if (!trusted.includes(seen)) {
+  if (!trusted.some((facet) => sameFacetId(seen, facet))) {
     throw new FinalChallengeRejected('facetNotTrusted', 'fcParams.facetID is not a trusted facet.', {
       field: 'fcParams.facetID',
       seen,

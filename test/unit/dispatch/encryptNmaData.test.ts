@@ -24,11 +24,13 @@ describe('encryptNmaData', () => {
   it('picks the algorithms from the key type alone', () => {
     expect(jweAlgorithmsFor({ kty: 'EC' })).toEqual({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM' });
     expect(jweAlgorithmsFor({ kty: 'RSA' })).toEqual({ alg: 'RSA-OAEP-256', enc: 'A256GCM' });
+    expect(jweAlgorithmsFor({ kty: 'OKP', crv: 'X25519' })).toEqual({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM' });
   });
 
   const publicJwk = phoneKeys.encryption.publicJwk;
   it.each([
-    { rule: 'an EC or RSA key type', key: { kty: 'OKP', crv: 'X25519', x: 'hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo' } },
+    // Ed25519 signs; only X25519 of the OKP curves encrypts.
+    { rule: 'an EC, RSA or X25519 key type', key: { kty: 'OKP', crv: 'Ed25519', x: 'hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo' } },
     { rule: 'a public key only', key: { ...phoneKeys.encryption.privateJwk } },
     { rule: 'use enc', key: { ...publicJwk, use: 'sig' } },
     { rule: 'the alg it is used with', key: { ...publicJwk, alg: 'ES256' } },
