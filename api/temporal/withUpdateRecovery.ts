@@ -31,7 +31,9 @@ const isTemporalUnreachable = (error: unknown) => hasGrpcCode(error, grpcStatus.
 /**
  * Runs an update call whose id we chose. On a loaded server the first RPC may hit its deadline
  * before a worker has even accepted the update; the update is not lost, so wait for its outcome
- * by id once more instead of failing the HTTP call.
+ * by id once more instead of failing the HTTP call. A 503 leaves the update behind, to be applied
+ * later: with a random id the caller's retry is a new update; with an id derived from the request
+ * (redeemToken.ts) the retry joins the first, since Temporal deduplicates updates by id in a run.
  */
 export async function withUpdateRecovery<T>(client: Client, workflowId: string, updateId: string, call: () => Promise<T>): Promise<T> {
   const started = Date.now();
