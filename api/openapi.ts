@@ -115,7 +115,9 @@ const dispatchTargetView: JsonSchema = {
 };
 const anyObject: JsonSchema = { type: 'object' };
 
-const parameter = (name: string, location: 'path' | 'query', schema: JsonSchema, required = location === 'path') => ({ name, in: location, required, schema });
+const parameter = (name: string, location: 'path' | 'query' | 'header', schema: JsonSchema, required = location !== 'query') => ({ name, in: location, required, schema });
+/** The Device Service's authentication (docs/api.md endpoints 15–17): a compact JWS by a target's signatureKey. */
+const deviceSignature = parameter('Device-Signature', 'header', { type: 'string', pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+$' });
 const queryParameters = (schema: Schema) =>
   Object.entries((inputSchema(schema).properties ?? {}) as Record<string, JsonSchema>).map(([name, property]) =>
     parameter(name, 'query', property, ((inputSchema(schema).required as string[] | undefined) ?? []).includes(name)),
@@ -198,6 +200,13 @@ function buildPaths(): Record<string, Record<string, JsonSchema>> {
         errors: [401, 403, 404, 422],
       },
       delete: { summary: 'Delete a dispatch target', security: 'rpOrDevice', parameters: [parameter('id', 'path', { type: 'string' })], ok: { 204: { description: 'deleted' } }, errors: [403, 404] },
+    },
+    '/nevisfido/devices/credentials/{deviceId}': {
+      get: { summary: "A device's credentials (Device Service)", parameters: [deviceSignature, parameter('deviceId', 'path', { type: 'string' })], ok: { 200: json(anyObject) }, errors: [401] },
+      delete: { summary: "Remove a device's credentials and dispatch targets (Device Service)", parameters: [deviceSignature, parameter('deviceId', 'path', { type: 'string' })], ok: { 204: { description: 'removed' } }, errors: [401] },
+    },
+    '/nevisfido/devices/operations': {
+      get: { summary: 'Operations dispatched to the device, neither redeemed nor expired (fetch channel)', parameters: [deviceSignature], ok: { 200: json(anyObject) }, errors: [401] },
     },
     '/healthz': { get: { summary: 'Health: Temporal and MongoDB reachable', ok: { 200: json(anyObject) } } },
     '/healthz/workflow': { get: { summary: 'Health: a probe workflow through a worker', security: 'rp', ok: { 200: json(anyObject) } } },
