@@ -1,6 +1,7 @@
 import type { AuditTrail } from '../store/audit.js';
 import type { Credentials } from '../store/credentials.js';
 import type { DispatchRecords } from '../store/dispatches.js';
+import type { PendingDispatches } from '../store/pendingDispatches.js';
 import type { RequestIds } from '../store/requestIds.js';
 import type { Sessions } from '../store/tokens.js';
 
@@ -23,6 +24,8 @@ export interface CleanupResult {
   deregistrations: number;
   /** Audit events past AUDIT_RETENTION_DAYS. */
   audit: number;
+  /** Fetch-channel rows whose token has expired (store/pendingDispatches.ts). */
+  pendingDispatches: number;
 }
 
 /** Deletes index rows that can no longer matter; idempotent, so safe to run again. */
@@ -32,18 +35,21 @@ export function createCleanup(deps: {
   credentials: Pick<Credentials, 'removeDeregistrationsBefore'>;
   dispatchRecords: Pick<DispatchRecords<object>, 'removeCreatedBefore'>;
   audit: Pick<AuditTrail, 'removeBefore'>;
+  pendingDispatches: Pick<PendingDispatches, 'removeExpiredBefore'>;
   auditRetentionDays: number;
   now: () => Date;
 }) {
   return async function removeExpiredRows(): Promise<CleanupResult> {
     const now = deps.now().getTime();
-    const [sessions, requestIds, dispatches, deregistrations, audit] = await Promise.all([
+    const [sessions, requestIds, dispatches, deregistrations, audit, pendingDispatches] = await Promise.all([
       deps.sessions.removeCreatedBefore(new Date(now - retention.sessionsMs)),
       deps.requestIds.removeUsedBefore(new Date(now - retention.requestIdsMs)),
       deps.dispatchRecords.removeCreatedBefore(new Date(now - retention.dispatchRecordsMs)),
       deps.credentials.removeDeregistrationsBefore(new Date(now - retention.deregistrationsMs)),
       deps.audit.removeBefore(new Date(now - deps.auditRetentionDays * 24 * 3_600_000)),
+      // An expired token cannot be redeemed: the row can no longer serve the fetch channel.
+      deps.pendingDispatches.removeExpiredBefore(new Date(now)),
     ]);
-    return { sessions, requestIds, dispatches, deregistrations, audit };
+    return { sessions, requestIds, dispatches, deregistrations, audit, pendingDispatches };
   };
 }

@@ -40,6 +40,7 @@ export function createActivities({ db, metadata, uaf, keys, dispatchers, publicU
   const budget = createDispatchBudget(db);
   const sessions = createSessions(db);
   const dispatchRecords = createDispatchRecords<SendDispatchResult>(db);
+  const pendingDispatches = createPendingDispatches(db, keys.pendingDispatch);
   return {
     /** Proves the worker reaches MongoDB; used by the end-to-end health probe. */
     async checkDatabase(): Promise<{ reachable: true }> {
@@ -68,10 +69,10 @@ export function createActivities({ db, metadata, uaf, keys, dispatchers, publicU
       publicUrl,
       sessionKeyOf: (sessionId) => workflowIdOf(sessionId, keys.sessionId),
       dispatchTokenKey: keys.dispatchToken,
-      pendingDispatches: createPendingDispatches(db, keys.pendingDispatch),
+      pendingDispatches,
       now,
     }),
-    removeExpiredRows: createCleanup({ sessions, requestIds: createRequestIds(db), credentials, dispatchRecords, audit: createAuditTrail(db), auditRetentionDays, now }),
+    removeExpiredRows: createCleanup({ sessions, requestIds: createRequestIds(db), credentials, dispatchRecords, audit: createAuditTrail(db), pendingDispatches, auditRetentionDays, now }),
     settleDispatch: createSettleDispatch({ budget, now }),
   };
 }

@@ -327,7 +327,7 @@ describe('removeExpiredRows and checkDatabase', () => {
     expect(await activitiesOver(reference).removeExpiredRows()).toMatchObject({ sessions: 1 });
     const activities = activitiesOver(subject);
     expect(await activities.removeExpiredRows()).toMatchObject({ sessions: 1 });
-    expect(await activities.removeExpiredRows()).toEqual({ sessions: 0, requestIds: 0, dispatches: 0, deregistrations: 0, audit: 0 });
+    expect(await activities.removeExpiredRows()).toEqual({ sessions: 0, requestIds: 0, dispatches: 0, deregistrations: 0, audit: 0, pendingDispatches: 0 });
     expect(await snapshot(subject)).toEqual(await snapshot(reference));
   });
 

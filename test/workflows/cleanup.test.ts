@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cleanupScheduleId, ensureCleanupSchedule } from '../../worker/ensureCleanupSchedule.js';
 import { createRequestIds } from '../../store/requestIds.js';
 import { createDispatchRecords } from '../../store/dispatches.js';
+import { createPendingDispatches } from '../../store/pendingDispatches.js';
 import { createSessions } from '../../store/tokens.js';
 import { bundleWorkflows, uniqueName } from '../setup/harness.js';
 import { startTestStack, type TestStack } from '../setup/stack.js';
@@ -23,9 +24,15 @@ it('the cleanup workflow removes index rows past their retention and keeps the r
   await sessions.add('fresh-session', 'wf-2', daysAgo(1));
   await requestIds.recordFirstUse('target', 'old-request', new Date(now - 2 * 3_600_000));
   await requestIds.recordFirstUse('target', 'fresh-request', new Date(now));
+  // Fetch-channel rows: one whose token expired a minute ago, one still redeemable.
+  const pending = createPendingDispatches(db, new Uint8Array(32));
+  const row = (workflowId: string, expiresAt: Date) => ({ workflowId, dispatchTargetId: 'target-1', operation: 'authentication' as const, dispatcher: 'link', sessionId: 's', createdAt: daysAgo(0), expiresAt });
+  await pending.record('expired-token-hash', row('wf-1', new Date(now - 60_000)));
+  await pending.record('open-token-hash', row('wf-2', new Date(now + 600_000)));
 
   const removed = await stack.client.workflow.execute('cleanup', { taskQueue: stack.config.temporal.taskQueue, workflowId: uniqueName('cleanup') });
-  expect(removed).toEqual({ sessions: 1, requestIds: 1, dispatches: 1, deregistrations: 0, audit: 0 });
+  expect(removed).toEqual({ sessions: 1, requestIds: 1, dispatches: 1, deregistrations: 0, audit: 0, pendingDispatches: 1 });
+  expect((await pending.listOpen(['target-1'], new Date())).map((row) => row.workflowId)).toEqual(['wf-2']);
   expect(await records.find('wf-2', 'fresh-token-hash')).toEqual({ dispatchResult: 'dispatched' });
   expect(await records.find('wf-1', 'old-token-hash')).toBeUndefined();
   expect(await sessions.find('fresh-session')).toBe('wf-2');
