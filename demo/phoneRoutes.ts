@@ -5,7 +5,7 @@ import type { OutbandClient } from '../rp/createOutbandClient.js';
 
 const phoneDir = fileURLToPath(new URL('../web/phone/', import.meta.url));
 /** Headers a phone sends that Outband needs; nothing else crosses the relay (no cookies). */
-const forwardedHeaders = ['content-type', 'accept', 'authorization'];
+const forwardedHeaders = ['content-type', 'accept', 'authorization', 'device-signature'];
 
 /** The simulated phone (device/) bundled for the browser, once per process. */
 async function bundlePhone(): Promise<string> {

@@ -4,6 +4,7 @@
 // with its channel-linking string or number choices, and answers on Approve or Deny.
 import {
   createAuthenticator,
+  createDeviceService,
   createDispatchTarget,
   createPhone,
   createPhoneKeys,
@@ -14,6 +15,7 @@ import {
   PushReceiverError,
   readQrCode,
   testAuthenticatorProfile,
+  type DeviceService,
   type DispatchPayload,
   type NmaData,
   type PushReceiver,
@@ -34,6 +36,9 @@ const authenticator = createAuthenticator({ profile: testAuthenticatorProfile('4
 const phone = createPhone({ facetID: config.facetId, authenticators: [authenticator], keys, fetch: relayFetch });
 $<HTMLInputElement>('phone-name').value = `Browser phone ${Math.random().toString(36).slice(2, 6).toUpperCase()}`;
 let push: PushReceiver | undefined;
+/** This tab is one app installation: its deviceId, and the Device Service once it has a target. */
+const deviceId = crypto.randomUUID();
+let deviceService: DeviceService | undefined;
 
 interface Pending {
   payload: DispatchPayload;
@@ -57,6 +62,9 @@ async function show(payload: DispatchPayload, notification?: Pending['notificati
   const operation = operationOf(nmaData.redeem_url);
   $('request-title').textContent = notification?.title ?? (operation === 'registration' ? 'Register this phone' : 'Log in');
   $('request-text').textContent = notification?.body ?? `${operation === 'registration' ? 'Register this phone with' : 'Confirm a login at'} ${new URL(nmaData.redeem_url).host}?`;
+  // The relying party's dispatchInformation.data, as it sent it (text or JSON).
+  $('request-data').hidden = nmaData.data === undefined;
+  $('request-data').querySelector('span')!.textContent = typeof nmaData.data === 'string' ? nmaData.data : JSON.stringify(nmaData.data ?? '');
   const linking = nmaData.channel_linking;
   $('request-linking').hidden = typeof linking !== 'string';
   $('request-linking').querySelector('strong')!.textContent = typeof linking === 'string' ? linking : '';
@@ -105,7 +113,10 @@ async function startPush(deviceToken: string | undefined, redeemUrl: string): Pr
   const firstTarget = push === undefined;
   push ??= await createPushReceiver({ emulatorUrl: config.fcmEmulatorUrl });
   const serverUrl = redeemUrl.slice(0, redeemUrl.lastIndexOf('/token/redeem/'));
-  await createDispatchTarget({ serverUrl, deviceToken, name: $<HTMLInputElement>('phone-name').value.trim() || 'Browser phone', pushToken: push.token, keys, fetch: relayFetch });
+  const target = await createDispatchTarget({ serverUrl, deviceToken, name: $<HTMLInputElement>('phone-name').value.trim() || 'Browser phone', pushToken: push.token, keys, deviceId, fetch: relayFetch });
+  // A lost push: the app asks the server for what was dispatched to it (the fetch channel).
+  deviceService ??= createDeviceService({ serverUrl, keys, dispatchTargetId: target.id, fetch: relayFetch });
+  $('fetch-pending').hidden = false;
   // One push token per tab: a later registration (another user) adds a target, not a second listener.
   if (firstTarget) void listen(push);
 }
@@ -138,6 +149,11 @@ $<HTMLInputElement>('qr-file').addEventListener('change', guarded(async () => {
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
   await show(parseScan(readQrCode(btoa(binary))));
+}));
+$('fetch-pending').addEventListener('click', guarded(async () => {
+  const [newest] = (await deviceService?.pendingOperations()) ?? [];
+  if (newest) await show(newest.outOfBandPayload);
+  else say('No requests waiting.');
 }));
 $('approve').addEventListener('click', guarded(() => answer(false)));
 $('deny').addEventListener('click', guarded(() => answer(true)));
