@@ -128,7 +128,20 @@ type Step = (typeof steps)[number];
 let stack!: BenchStack;
 let rpKey: string;
 
+/** Calls answered 503 + Retry-After (load shed) and sent again after the wait, as an RP or a phone app would. */
+let shedRetries = 0;
+const maxShedRetries = 10;
+
 async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await postOnce(path, body, headers);
+    if (answer.status !== 503 || answer.retryAfter === undefined || attempt >= maxShedRetries || interrupted) return answer;
+    shedRetries++;
+    await sleep(answer.retryAfter * 1000);
+  }
+}
+
+async function postOnce(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json; retryAfter?: number }> {
   const response = await fetch(`${stack.apiUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
@@ -136,7 +149,8 @@ async function post(path: string, body: unknown, headers: Record<string, string>
     signal: AbortSignal.timeout(requestTimeoutMs),
   });
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Json };
+  const retryAfter = Number(response.headers.get('retry-after') ?? NaN);
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Json, ...(retryAfter >= 0 && { retryAfter }) };
 }
 const asRp = () => ({ authorization: `Bearer ${rpKey}` });
 const getUafRequest = (op: 'Reg' | 'Auth', username: string) => ({ op, context: JSON.stringify({ username }) });
@@ -147,7 +161,14 @@ function timedFetch(device: () => Device): typeof fetch {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const step: Step | undefined = url.includes('/token/redeem/') ? 'redeem' : url.endsWith('/facets') ? 'facets' : url.includes('/uaf/1.1/authentication') ? 'uafResponse' : undefined;
     const started = performance.now();
-    const response = await fetch(input, { ...init, signal: AbortSignal.timeout(requestTimeoutMs) });
+    let response = await fetch(input, { ...init, signal: AbortSignal.timeout(requestTimeoutMs) });
+    // A shed call (503 + Retry-After) is sent again after the wait, as the phone app would.
+    for (let attempt = 0; response.status === 503 && response.headers.has('retry-after') && attempt < maxShedRetries && !interrupted; attempt++) {
+      shedRetries++;
+      await response.arrayBuffer();
+      await sleep(Number(response.headers.get('retry-after')) * 1000);
+      response = await fetch(input, { ...init, signal: AbortSignal.timeout(requestTimeoutMs) });
+    }
     // The body is part of the step: buffer it before stopping the clock.
     const body = await response.arrayBuffer();
     const record = device().record;
@@ -444,6 +465,8 @@ interface LevelReport {
   processes: Record<string, ProcessFigures>;
   failureSamples: { step: string; message: string }[];
   statusCallsPerFlow?: number;
+  /** Calls answered 503 + Retry-After and sent again (load shedding at work). */
+  shedRetries: number;
   /** Every status call the browsers made (poll modes). */
   browserStatus?: LatencySummary & { unanswered: number };
   /** From the phone's answer until the browser saw `succeeded` (ms). */
@@ -517,6 +540,7 @@ async function measureLevel(
   log(`${series}, concurrency ${concurrency}: up to ${maxFlows} flows or ${levelSeconds} s`);
   for (const pid of Object.values(stack.pids)) resetPeak(pid);
   const before = cpuSnapshot();
+  const shedBefore = shedRetries;
   const level = await run(runLevel(devices, concurrency, maxFlows, levelSeconds, flow));
   // Browsers still watching finish within an interval; their calls belong to this level.
   const browsers = await Promise.all(level.results.map((r) => r.browser).filter((b): b is Promise<BrowserFigures> => b !== undefined));
@@ -545,11 +569,12 @@ async function measureLevel(
     steps,
     processes,
     failureSamples: failures.slice(0, 10).map((r) => r.failure!),
+    shedRetries: shedRetries - shedBefore,
     ...(ok.some((r) => r.statusCalls !== undefined) && { statusCallsPerFlow: Math.round((ok.reduce((n, r) => n + (r.statusCalls ?? 0), 0) / Math.max(ok.length, 1)) * 100) / 100 }),
     ...(statusMs.length && { browserStatus: { ...summarize(statusMs), unanswered: browsers.reduce((n, b) => n + b.unanswered, 0) } }),
     ...(browserLags.length && { browserLag: summarize(browserLags) }),
   };
-  log(`${series}, concurrency ${concurrency}: ${ok.length} ok, ${failures.length} failed, ${fmt(report.flowsPerSecond)} flows/s`);
+  log(`${series}, concurrency ${concurrency}: ${ok.length} ok, ${failures.length} failed, ${fmt(report.flowsPerSecond)} flows/s, ${report.shedRetries} calls shed and retried`);
   return { report, results: level.results };
 }
 
@@ -572,7 +597,7 @@ interface ScaleReport {
  * phone redeems its pushes one by one until all are completed.
  */
 async function runScale(devices: Device[], count: number): Promise<ScaleReport> {
-  const perPhone = devices.map(() => [] as { sessionId: string; name: string }[]);
+  const perPhone = devices.map(() => [] as { sessionId: string }[]);
   const failureSamples: string[] = [];
   let failures = 0;
   let next = 0;
@@ -594,7 +619,7 @@ async function runScale(devices: Device[], count: number): Promise<ScaleReport> 
             if (failureSamples.length < 10) failureSamples.push(`dispatch: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
             continue;
           }
-          perPhone[phoneIndex]!.push({ sessionId: answer.body.sessionId, name: answer.body.dispatcherInformation?.response });
+          perPhone[phoneIndex]!.push({ sessionId: answer.body.sessionId });
           if (index % 500 === 499) log(`scale: ${index + 1} dispatched`);
         }
       }),
@@ -627,9 +652,11 @@ async function runScale(devices: Device[], count: number): Promise<ScaleReport> 
   await run(
     Promise.all(
       devices.map(async (device, phoneIndex) => {
-        for (const flow of perPhone[phoneIndex]!) {
+        // Pushes arrive in the order the dispatches were sent, not the order they answered: the
+        // phone takes its queue as it comes (every message is one of its own open flows).
+        for (const _flow of perPhone[phoneIndex]!) {
           try {
-            const message = await awaitPush(device, flow.name);
+            const message = await device.push.nextMessage({ timeoutMs: pushTimeoutMs });
             const { serverResponse } = await device.phone.redeem(parseDispatchPayload(message.data));
             if (serverResponse?.statusCode !== UafStatusCode.ok) throw new Error(`server response ${JSON.stringify(serverResponse)}`);
             completed++;
