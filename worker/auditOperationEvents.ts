@@ -3,8 +3,8 @@ import { userHashKey } from '../contract/searchAttributes.js';
 import type { AuditEvent, AuditTrail } from '../store/audit.js';
 import type { OperationEventListener } from './workerMetrics.js';
 
-/** Where an audit event goes besides the database (the worker's pino logger). */
-export type AuditLog = (event: AuditEvent) => void;
+/** Where an audit event goes besides the database (the worker's pino logger); `failure` when it could not be stored. */
+export type AuditLog = (event: AuditEvent, failure?: unknown) => void;
 
 /**
  * The OutbandUserHash of the workflow. A sink receives a copy of the workflow's info made across
@@ -24,15 +24,16 @@ function userHashOf(info: WorkflowInfo): string | undefined {
  * The audit events the operation workflows report (worker/reportOperationEvents.ts): how each
  * operation ended, a deny, a dispatch refused for push fatigue. Each is keyed by the workflow id
  * and the action (and, for a refusal, the point in history), so a repeated sink call records
- * nothing twice. A sink is best effort: a database that is down loses the event (the SDK logs
- * the failure), the operation itself is not touched.
+ * nothing twice. Best effort and never awaited: the SDK completes a workflow activation only
+ * after its sink calls return, so a write waiting on a database that is down would hold the
+ * workflow task (and the operation) for the driver's whole timeout. A lost write is logged.
  */
 export function createAuditListener(audit: Pick<AuditTrail, 'record'>, log: AuditLog = () => {}): OperationEventListener {
-  const write = async (event: Omit<AuditEvent, 'at' | 'userHash' | 'workflowId'>, info: WorkflowInfo, key: string) => {
+  const write = (event: Omit<AuditEvent, 'at' | 'userHash' | 'workflowId'>, info: WorkflowInfo, key: string): void => {
     const userHash = userHashOf(info);
     const full: AuditEvent = { at: new Date(), ...event, ...(userHash && { userHash }), workflowId: info.workflowId };
     log(full);
-    await audit.record(full, `${info.workflowId}/${key}`);
+    void audit.record(full, `${info.workflowId}/${key}`).catch((error: unknown) => log(full, error));
   };
   return {
     ended: ({ operation, status, failureReason, outOfBand }, info) =>

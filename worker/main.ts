@@ -34,7 +34,9 @@ let dependencies: WorkerDependencies | undefined;
 let connection: NativeConnection | undefined;
 let metricsServer: Server | undefined;
 try {
-  dependencies = await createWorkerDependencies({ config, db, metadata, auditLog: (event) => logger.info({ audit: event }, `audit ${event.action} ${event.outcome}`) });
+  dependencies = await createWorkerDependencies({ config, db, metadata, auditLog: (event, failure) =>
+      failure === undefined ? logger.info({ audit: event }, `audit ${event.action} ${event.outcome}`) : logger.error({ audit: event, err: failure }, 'audit event not stored'),
+  });
   if (dependencies.pluginIds.length) logger.info({ dispatchers: dependencies.pluginIds }, 'dispatcher plug-ins loaded');
   logger.info({ authenticators: [...metadata.keys()] }, 'metadata statements loaded');
   connection = await NativeConnection.connect({ address: config.temporal.address });
@@ -46,6 +48,9 @@ try {
     dataConverter: createWorkerDataConverter(config.payloadCodecKey),
     activities: dependencies.activities,
     sinks: dependencies.sinks,
+    // An open flow waits minutes for its phone: past this many, its state leaves memory and is
+    // replayed from its ~30 events on its next task (docs/benchmarks.md "Scale").
+    maxCachedWorkflows: config.maxCachedWorkflows,
   });
   if (config.metrics.workerPort !== undefined) {
     metricsServer = await startMetricsServer({
