@@ -19,7 +19,8 @@ import { awaitsRedeem } from './temporal/awaitsRedeem.js';
 // fetches the operations dispatched to it when a push was lost. It authenticates with a
 // `Device-Signature` header: a compact JWS by the `signatureKey` of one of its dispatch targets,
 // checked exactly as a signed change of a target (deviceAuth/signedChange.ts), plus: that target
-// belongs to the device the path names. Answers are JSON (`Accept: application/jose`, which the
+// belongs to the device the path names. What it reaches is the signing target's user's only (a
+// deviceId is what a phone says, store/devices.ts). Answers are JSON (`Accept: application/jose`, which the
 // SDK sends, is not refused: nevisFIDO's own answer format is undocumented).
 
 export interface DeviceRoutesDependencies {
@@ -90,8 +91,9 @@ export function createDeviceRouter({ db, client, keys, publicUrl, now = () => ne
     get: [
       deviceSignature,
       async (req, res) => {
-        const deviceId = ofPathDevice(req, res.locals.signingTarget as DispatchTargetRecord);
-        const credentials = await devices.listCredentials(deviceId);
+        const signing = res.locals.signingTarget as DispatchTargetRecord;
+        const credentials = await devices.listCredentials(ofPathDevice(req, signing), signing.username);
+        const deviceId = signing.deviceId!;
         res.json({
           deviceId,
           credentials: credentials.map(({ username, aaid, keyId, createdAt, lastUsedAt }) => ({
@@ -108,8 +110,8 @@ export function createDeviceRouter({ db, client, keys, publicUrl, now = () => ne
     delete: [
       deviceSignature,
       async (req, res) => {
-        const deviceId = ofPathDevice(req, res.locals.signingTarget as DispatchTargetRecord);
-        await devices.remove(deviceId);
+        const signing = res.locals.signingTarget as DispatchTargetRecord;
+        await devices.remove(ofPathDevice(req, signing), signing.username);
         res.status(204).end();
       },
     ],
@@ -132,7 +134,7 @@ export function createDeviceRouter({ db, client, keys, publicUrl, now = () => ne
       deviceSignature,
       async (_req, res) => {
         const signing = res.locals.signingTarget as DispatchTargetRecord;
-        const targetIds = signing.deviceId === undefined ? [signing.id] : await devices.targetIdsOf(signing.deviceId);
+        const targetIds = signing.deviceId === undefined ? [signing.id] : await devices.targetIdsOf(signing.deviceId, signing.username);
         const open = await pending.listOpen(targetIds, now());
         // One entry per operation, its newest dispatch (a fallback supersedes older tokens by default).
         const seen = new Set<string>();

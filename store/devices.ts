@@ -6,6 +6,10 @@ import type { Db } from 'mongodb';
 // operation that used that credential (api/dispatchTargetRoutes.ts); a target carries the
 // `deviceId` the phone gave it. Same collections as store/credentials.ts and
 // store/dispatchTargets.ts, whose `_id`s are `<aaid>/<keyId>` and the target id.
+//
+// A `deviceId` is only what the phone says, so every query is scoped to one user as well (the
+// owner of the target whose key signed): a phone that claims another user's deviceId for its own
+// target reaches nothing of that user.
 
 /** A credential of the device, as the Device Service lists it (no public key, no counters). */
 export interface DeviceCredential {
@@ -28,6 +32,7 @@ interface CredentialFields {
 
 interface TargetFields {
   _id: string;
+  username: string;
   deviceId?: string;
 }
 
@@ -47,24 +52,24 @@ export function createDevices(db: Db) {
       await credentials.updateMany({ _id: { $in: [...keys] }, username }, { $set: { deviceId } });
     },
 
-    /** The device's credentials, oldest first. */
-    async listCredentials(deviceId: string): Promise<DeviceCredential[]> {
+    /** The user's credentials on the device, oldest first. */
+    async listCredentials(deviceId: string, username: string): Promise<DeviceCredential[]> {
       const found = await credentials
-        .find({ deviceId }, { projection: { username: 1, aaid: 1, keyId: 1, createdAt: 1, lastUsedAt: 1 } })
+        .find({ deviceId, username }, { projection: { username: 1, aaid: 1, keyId: 1, createdAt: 1, lastUsedAt: 1 } })
         .sort({ createdAt: 1, _id: 1 })
         .toArray();
       return found.map(({ username, aaid, keyId, createdAt, lastUsedAt }) => ({ username, aaid, keyId, createdAt, ...(lastUsedAt && { lastUsedAt }) }));
     },
 
-    /** The ids of the device's dispatch targets. */
-    async targetIdsOf(deviceId: string): Promise<string[]> {
-      return (await targets.find({ deviceId }, { projection: { _id: 1 } }).toArray()).map((target) => target._id);
+    /** The ids of the user's dispatch targets on the device. */
+    async targetIdsOf(deviceId: string, username: string): Promise<string[]> {
+      return (await targets.find({ deviceId, username }, { projection: { _id: 1 } }).toArray()).map((target) => target._id);
     },
 
-    /** A phone sold or lost: its credentials and its dispatch targets go; what was removed. */
-    async remove(deviceId: string): Promise<{ credentials: number; dispatchTargets: number }> {
-      const removedCredentials = (await credentials.deleteMany({ deviceId })).deletedCount;
-      const removedTargets = (await targets.deleteMany({ deviceId })).deletedCount;
+    /** A phone sold or lost: the user's credentials and dispatch targets on it go; what was removed. */
+    async remove(deviceId: string, username: string): Promise<{ credentials: number; dispatchTargets: number }> {
+      const removedCredentials = (await credentials.deleteMany({ deviceId, username })).deletedCount;
+      const removedTargets = (await targets.deleteMany({ deviceId, username })).deletedCount;
       return { credentials: removedCredentials, dispatchTargets: removedTargets };
     },
   };

@@ -177,6 +177,20 @@ describe('Device Service (nevisFIDO compatibility, §4.6)', () => {
     expect(await deviceService(alice).listCredentials(alice.deviceId)).toHaveLength(1);
   });
 
+  it("a phone that claims another user's deviceId for its own target reaches nothing of that user", async () => {
+    const victim = await enrol('compat-dev-victim');
+    // The attacker's own registration, its target naming the victim's deviceId.
+    const attacker = await enrol('compat-dev-attacker', {}, victim.deviceId);
+    expect(await deviceService(attacker).listCredentials(victim.deviceId)).toEqual([
+      expect.objectContaining({ username: 'compat-dev-attacker' }),
+    ]);
+    await dispatch('authentication', { dispatcher: 'link', dispatchTargetId: victim.targetId, getUafRequest: getUafRequest('authentication', { username: 'compat-dev-victim' }) });
+    expect(await deviceService(attacker).pendingOperations()).toEqual([]);
+    await deviceService(attacker).deleteDevice(victim.deviceId);
+    expect(await deviceService(victim).listCredentials(victim.deviceId)).toEqual([expect.objectContaining({ username: 'compat-dev-victim' })]);
+    expect(await deviceService(victim).pendingOperations()).toHaveLength(1);
+  });
+
   it('DELETE removes the device credentials and dispatch targets (a phone sold or lost)', async () => {
     const carol = await enrol('compat-dev-carol');
     await deviceService(carol).deleteDevice(carol.deviceId);
