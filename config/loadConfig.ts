@@ -33,6 +33,8 @@ export interface Config {
   dispatchPlugins: string[];
   /** Requests answered at once by one API process; beyond, 503 + Retry-After (api/loadShedding.ts). */
   maxInFlight: number;
+  /** Workflows a worker keeps in memory between their tasks (the rest are replayed from history on their next task). */
+  maxCachedWorkflows: number;
   /** Push-fatigue limits (our extension; README "Configuration"). */
   dispatchLimits: { maxPending: number; maxFallbacks: number; backOffAfterUnanswered: number; backOffSeconds: number };
   /** Dispatch targets one user may have (beyond: 409 `tooManyTargets`). */
@@ -133,6 +135,7 @@ const variables = {
   SERVER_SECRET: base64Key(32, false),
   DISPATCH_PLUGINS: commaList.optional(),
   API_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(32),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).max(100_000).default(250),
   DISPATCH_MAX_PENDING: z.coerce.number().int().min(1).max(100).default(3),
   DISPATCH_MAX_FALLBACKS: z.coerce.number().int().min(0).max(20).default(3),
   DISPATCH_MAX_TARGETS: z.coerce.number().int().min(1).max(1000).default(10),
@@ -204,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     serverSecret: v.SERVER_SECRET,
     dispatchPlugins: v.DISPATCH_PLUGINS ?? [],
     maxInFlight: v.API_MAX_IN_FLIGHT,
+    maxCachedWorkflows: v.WORKER_MAX_CACHED_WORKFLOWS,
     maxTargetsPerUser: v.DISPATCH_MAX_TARGETS,
     dispatchLimits: {
       maxPending: v.DISPATCH_MAX_PENDING,

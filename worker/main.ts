@@ -48,6 +48,9 @@ try {
     dataConverter: createWorkerDataConverter(config.payloadCodecKey),
     activities: dependencies.activities,
     sinks: dependencies.sinks,
+    // An open flow waits minutes for its phone: past this many, its state leaves memory and is
+    // replayed from its ~30 events on its next task (docs/benchmarks.md "Scale").
+    maxCachedWorkflows: config.maxCachedWorkflows,
   });
   if (config.metrics.workerPort !== undefined) {
     metricsServer = await startMetricsServer({
