@@ -216,6 +216,9 @@ const endpoints: Endpoint[] = [
   { name: 'delete target', method: 'DELETE', path: withSegment('/nevisfido/token/dispatch/targets/') },
   ...operations.map(([operation, op, context]) => ({ name: `dispatch ${operation}`, method: 'POST', path: fixed(`/nevisfido/token/dispatch/${operation}`), body: dispatchRequest(op, context) })),
   ...operations.map(([operation]) => ({ name: `redeem ${operation}`, method: 'POST', path: fixed(`/nevisfido/token/redeem/${operation}`), body: redeemRequest })),
+  { name: 'device credentials', method: 'GET', path: withSegment('/nevisfido/devices/credentials/') },
+  { name: 'delete device', method: 'DELETE', path: withSegment('/nevisfido/devices/credentials/') },
+  { name: 'device operations', method: 'GET', path: fixed('/nevisfido/devices/operations') },
   { name: 'status', method: 'POST', path: fixed('/nevisfido/status'), body: fc.record({ sessionId: member(fc.oneof(fc.uuid(), fc.string({ maxLength: 200 }))) }, { requiredKeys: [] }) },
   { name: 'status events', method: 'GET', path: withSegment('/nevisfido/status/', '/events') },
   { name: 'healthz', method: 'GET', path: fixed('/healthz') },
@@ -245,7 +248,14 @@ const requestFor = (endpoint: Endpoint) =>
     contentEncoding,
     credential,
     junk: headerText,
-    extraHeader: fc.option(fc.tuple(fc.constantFrom('x-forwarded-for', 'origin', 'x-http-method-override', 'if-none-match', 'range', 'cookie', 'content-language'), headerText), { nil: undefined }),
+    extraHeader: fc.option(
+      fc.oneof(
+        fc.tuple(fc.constantFrom('x-forwarded-for', 'origin', 'x-http-method-override', 'if-none-match', 'range', 'cookie', 'content-language', 'device-signature'), headerText),
+        // The Device Service's header, JWS-shaped or not (a header value is printable ASCII here).
+        fc.tuple(fc.constant('device-signature'), compactJws.map((value) => value.replace(/[^\x20-\x7e]/g, ''))),
+      ),
+      { nil: undefined },
+    ),
     body: endpoint.body ? bodyText(endpoint.body) : fc.option(fc.string({ maxLength: 50 }), { nil: undefined }),
   });
 
