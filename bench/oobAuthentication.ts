@@ -192,7 +192,8 @@ async function enrol(index: number): Promise<Device> {
   const { serverResponse } = await device.phone.redeem(parseDeepLink(readQrCode(started.body.dispatcherInformation.response)));
   const deviceToken = serverResponse?.additionalTokens?.[0]?.value;
   if (!deviceToken) throw new Error(`enrol ${username}: no device token`);
-  const created = await createDispatchTarget({ serverUrl: `${stack.apiUrl}/nevisfido`, deviceToken, name: `${username}'s phone`, pushToken: push.token, keys });
+  // With a deviceId, as the Nevis SDK sends it: the enrolment also marks the credential's device (Device Service).
+  const created = await createDispatchTarget({ serverUrl: `${stack.apiUrl}/nevisfido`, deviceToken, name: `${username}'s phone`, pushToken: push.token, keys, deviceId: `bench-device-${username}` });
   device.targetId = created.id;
   return device;
 }
