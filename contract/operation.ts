@@ -4,10 +4,16 @@
  * `api/`, `activities/`, `store/` and `workflows/` all read one contract and none imports another's
  * code for it.
  */
-// Types only (erased): the wire values of `dispatchResult` are the dispatch layer's.
-import type { DispatchResult } from '../dispatch/dispatcher.js';
 
-export type { DispatchResult };
+/** Every `dispatchResult` of a DispatchTokenResponse (docs/api.md endpoint 12). */
+export type DispatchResult =
+  | 'dispatched'
+  | 'dispatchError'
+  | 'dispatchTargetExpired'
+  | 'dispatchTargetNotFound'
+  | 'dispatcherNotFound'
+  | 'userNotFound'
+  | 'internalError';
 
 export type Operation = 'registration' | 'authentication' | 'deregistration';
 export type UafOp = 'Reg' | 'Auth' | 'Dereg';

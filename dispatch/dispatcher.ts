@@ -5,15 +5,9 @@ import type { DispatchFailed } from './errors.js';
 // request from the workflow's token and the stored dispatch target, asks the registry for the
 // dispatcher by id and maps the outcome onto the DispatchTokenResponse (API.md endpoint 12).
 
-/** Every `dispatchResult` of a DispatchTokenResponse (API.md endpoint 12). */
-export type DispatchResult =
-  | 'dispatched'
-  | 'dispatchError'
-  | 'dispatchTargetExpired'
-  | 'dispatchTargetNotFound'
-  | 'dispatcherNotFound'
-  | 'userNotFound'
-  | 'internalError';
+// `dispatchResult` values are the contract's (one union for the API, the workflow and dispatchers).
+import type { DispatchResult } from '../contract/operation.js';
+export type { DispatchResult };
 
 /** What the phone needs to redeem the token (API.md "Out-of-band payload"). */
 export interface NmaData {
