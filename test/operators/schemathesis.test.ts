@@ -47,7 +47,8 @@ const run = await runTool(
 /** Runs a program to its end (killed after `timeoutMs`); its exit status and output. */
 function runTool(command: string, args: string[], timeoutMs: number): Promise<{ status: number | null; stdout: string; stderr: string; error?: Error }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // In the report folder: schemathesis keeps a `.schemathesis/` state folder in its working directory.
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: reports });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
