@@ -43,6 +43,9 @@ export interface Phone {
   redeem(payload: DispatchPayload, options?: RedeemOptions): Promise<PhoneOperationResult>;
 }
 
+/** How often a redeem answered 503 + Retry-After is sent again (the server dedupes it by request). */
+const redeemResendsOnUnavailable = 5;
+
 const responsePaths = { Reg: '/uaf/1.1/registration', Auth: '/uaf/1.1/authentication' } as const;
 
 /** The context root of a redeem URL: `<base>/nevisfido/token/redeem/<operation>` → `<base>/nevisfido`. */
@@ -55,12 +58,22 @@ export function createPhone(options: PhoneOptions): Phone {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const client = createUafClient({ facetID: options.facetID, authenticators: options.authenticators, fetch: fetchImpl });
 
-  async function post<T>(url: string, body: unknown, contentType: string): Promise<T | undefined> {
-    const response = await fetchImpl(url, {
-      method: 'POST',
-      headers: { 'content-type': contentType, accept: `${mediaTypes.uafMessage}, application/json` },
-      body: JSON.stringify(body),
-    });
+  async function post<T>(url: string, body: unknown, contentType: string, resendsOnUnavailable = 0): Promise<T | undefined> {
+    const send = () =>
+      fetchImpl(url, {
+        method: 'POST',
+        headers: { 'content-type': contentType, accept: `${mediaTypes.uafMessage}, application/json` },
+        body: JSON.stringify(body),
+      });
+    let response = await send();
+    // A 503 with Retry-After (no worker yet, overload) is sent again after the wait, as an app
+    // would; only where the server makes a resend safe (the redeem is one update per request).
+    for (let resend = 0; response.status === 503 && resend < resendsOnUnavailable; resend += 1) {
+      await response.body?.cancel();
+      const seconds = Math.min(Number(response.headers.get('retry-after')) || 1, 10);
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+      response = await send();
+    }
     const text = await response.text();
     const json = text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>);
     if (!response.ok) {
@@ -97,6 +110,7 @@ export function createPhone(options: PhoneOptions): Phone {
         nmaData.redeem_url,
         { token: nmaData.token, ...(deny && { deny: true }), ...(channelLinkingAnswer !== undefined && { channelLinkingAnswer }) },
         'application/json',
+        redeemResendsOnUnavailable,
       );
       if (deny || returned === undefined) return { op: returned?.op, nmaData };
       const result = await respond(returned, options.serverUrl ?? serverUrlOf(nmaData.redeem_url), operation);
