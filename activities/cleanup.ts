@@ -3,7 +3,7 @@ import type { Credentials } from '../store/credentials.js';
 import type { DispatchRecords } from '../store/dispatches.js';
 import type { PendingDispatches } from '../store/pendingDispatches.js';
 import type { RequestIds } from '../store/requestIds.js';
-import type { Sessions } from '../store/tokens.js';
+import type { Sessions } from '../store/sessions.js';
 
 /** How long each kind of row is kept (FerretDB has no TTL index: a schedule deletes them). */
 export const retention = {

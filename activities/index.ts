@@ -11,7 +11,7 @@ import { createDispatchRecords } from '../store/dispatches.js';
 import { createPendingDispatches } from '../store/pendingDispatches.js';
 import { defaultDispatchLimits, type DispatchLimits } from '../limits/pushFatigue.js';
 import { userHashOf, workflowIdOf } from '../store/sessionKeys.js';
-import { createSessions } from '../store/tokens.js';
+import { createSessions } from '../store/sessions.js';
 import type { MetadataStatement } from '../uaf/index.js';
 import { createCleanup } from './cleanup.js';
 import { createAuditTrail } from '../store/audit.js';

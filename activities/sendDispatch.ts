@@ -6,7 +6,7 @@ import type { DispatchRecords } from '../store/dispatches.js';
 import type { PendingDispatches } from '../store/pendingDispatches.js';
 import { decideDispatch, emptyLedger, matchFallbackCap, type DispatchLimits, type DispatchRefusal, type DispatchRefusalReason } from '../limits/pushFatigue.js';
 import { dispatchTokenOf, tokenHashOf } from '../store/sessionKeys.js';
-import type { Sessions } from '../store/tokens.js';
+import type { Sessions } from '../store/sessions.js';
 import type { DispatchInput, DispatchResult, Operation } from '../contract/operation.js';
 
 /** What the dispatch needs of a stored dispatch target (store/dispatchTargets.ts). */

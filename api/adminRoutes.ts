@@ -7,7 +7,7 @@ import { createCredentials, type Credential } from '../store/credentials.js';
 import { createDispatchBudget } from '../store/dispatchBudget.js';
 import { createDispatchRecords } from '../store/dispatches.js';
 import { createDispatchTargets, type DispatchTargetRecord } from '../store/dispatchTargets.js';
-import { createSessions } from '../store/tokens.js';
+import { createSessions } from '../store/sessions.js';
 import { ApiError } from './apiError.js';
 import type { ApiAudit } from './auditTrail.js';
 import { resource } from './contentNegotiation.js';

@@ -4,8 +4,8 @@ import { pino } from 'pino';
 import { loadConfigOrExit } from '../config/loadConfig.js';
 import { createDatabase } from '../store/database.js';
 import { ensureIndexes } from '../store/indexes.js';
-import { createDataConverter } from '../worker/dataConverter.js';
-import { loadDispatcherPlugins } from '../worker/loadDispatcherPlugins.js';
+import { createDataConverter } from '../codec/dataConverter.js';
+import { loadDispatcherPlugins } from '../dispatch/loadDispatcherPlugins.js';
 import { createApp } from './createApp.js';
 import { registeredDispatcherIds } from './dispatcherIds.js';
 

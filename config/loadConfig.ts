@@ -29,7 +29,7 @@ export interface Config {
   payloadCodecKey: Uint8Array;
   /** Root of the serverData HMAC key and the device-token signing key (≥ 32 bytes). */
   serverSecret: Uint8Array;
-  /** Module paths of custom dispatchers (worker/loadDispatcherPlugins.ts). */
+  /** Module paths of custom dispatchers (dispatch/loadDispatcherPlugins.ts). */
   dispatchPlugins: string[];
   /** Requests answered at once by one API process; beyond, 503 + Retry-After (api/loadShedding.ts). */
   maxInFlight: number;

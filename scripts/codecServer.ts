@@ -11,7 +11,7 @@ import { createCodecRouter } from '../api/codecRouter.js';
 import { errorHandler, notFoundHandler } from '../api/errorHandler.js';
 import { loadConfigOrExit } from '../config/loadConfig.js';
 import { loopbackHostOnly } from '../emulators/fcm/loopbackHostOnly.js';
-import { AesGcmPayloadCodec } from '../worker/payloadCodec.js';
+import { AesGcmPayloadCodec } from '../codec/payloadCodec.js';
 
 const config = loadConfigOrExit();
 const port = Number(process.env.CODEC_SERVER_PORT ?? 8081);

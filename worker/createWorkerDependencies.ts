@@ -5,7 +5,7 @@ import type { Config } from '../config/loadConfig.js';
 import { createDispatchers, createFirebaseMessaging, type DispatcherRegistry } from '../dispatch/index.js';
 import { ensureIndexes } from '../store/indexes.js';
 import type { MetadataStatement } from '../uaf/index.js';
-import { loadDispatcherPlugins } from './loadDispatcherPlugins.js';
+import { loadDispatcherPlugins } from '../dispatch/loadDispatcherPlugins.js';
 import type { InjectedSinks } from '@temporalio/worker';
 import type { OperationEventSinks } from '../contract/operationEvents.js';
 import { createOperationEventSinks, createWorkerMetrics, type WorkerMetrics } from './workerMetrics.js';

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { loadConfigOrExit } from '../config/loadConfig.js';
 import { loadTrustedMetadataOrExit } from '../config/metadataPolicy.js';
 import { createDatabase } from '../store/database.js';
-import { createWorkerDataConverter } from './dataConverter.js';
+import { createWorkerDataConverter } from '../codec/dataConverter.js';
 import { createWorkerDependencies, type WorkerDependencies } from './createWorkerDependencies.js';
 import { ensureCleanupSchedule } from './ensureCleanupSchedule.js';
 import { createWorkerLogger } from './workerLogger.js';

@@ -12,7 +12,7 @@ import {
   type WorkflowInboundCallsInterceptor,
   type WorkflowInterceptorsFactory,
 } from '@temporalio/workflow';
-import { isRefusedPayload } from './refusedPayload.js';
+import { isRefusedPayload } from '../codec/refusedPayload.js';
 
 const refusal = (what: string) =>
   ApplicationFailure.create({

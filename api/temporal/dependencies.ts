@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { ServerKeys } from '../../config/deriveKeys.js';
 import type { ChannelLinking, DispatchAnswer, DispatchInput, OperationState } from '../../contract/operation.js';
 import type { DispatcherRegistry } from '../../dispatch/index.js';
-import type { Sessions } from '../../store/tokens.js';
+import type { Sessions } from '../../store/sessions.js';
 
 /** What every call of the API to the operation workflows needs. */
 export interface OperationsDependencies {

@@ -18,7 +18,7 @@ import { authenticationRound, createPhone, registrationRound } from '../unit/dev
 import { connectTestDatabase } from '../setup/harness.js';
 import { AnswerLost, activitiesOver, createCountingDispatcher, fixedClock, losingAnswerOf, serverSecret, snapshot } from './activityFixtures.js';
 import { createDispatchRecords } from '../../store/dispatches.js';
-import { createSessions } from '../../store/tokens.js';
+import { createSessions } from '../../store/sessions.js';
 
 const databases: Awaited<ReturnType<typeof connectTestDatabase>>[] = [];
 async function freshDatabase(): Promise<Db> {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { beforeAll, expect, it } from 'vitest';
-import { createDataConverter } from '../../worker/dataConverter.js';
+import { createDataConverter } from '../../codec/dataConverter.js';
 import { bundleWorkflows } from '../setup/harness.js';
 import { historiesDir, historyShapes, recordingCodecKey, type RecordedHistory } from './shapes.js';
 import { createOperationEventSinks } from '../../worker/workerMetrics.js';

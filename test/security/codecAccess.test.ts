@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { freePort } from '../../scripts/services.js';
-import { AesGcmPayloadCodec } from '../../worker/payloadCodec.js';
+import { AesGcmPayloadCodec } from '../../codec/payloadCodec.js';
 import { testEnvironment } from '../setup/testConfig.js';
 import { killEntries, startEntry, waitUntil, type Spawned } from './entryPoints.js';
 

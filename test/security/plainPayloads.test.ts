@@ -9,7 +9,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { freePort } from '../../scripts/services.js';
-import { createDataConverter } from '../../worker/dataConverter.js';
+import { createDataConverter } from '../../codec/dataConverter.js';
 import { connectTestDatabase, uniqueName } from '../setup/harness.js';
 import { testEnvironment } from '../setup/testConfig.js';
 import { killEntries, startEntry, waitUntil, type Spawned } from './entryPoints.js';

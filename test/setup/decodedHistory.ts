@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { AesGcmPayloadCodec } from '../../worker/payloadCodec.js';
+import { AesGcmPayloadCodec } from '../../codec/payloadCodec.js';
 
 /**
  * Everything a workflow's history holds, as text, with every payload decrypted: what an operator

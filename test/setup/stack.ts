@@ -13,7 +13,7 @@ import type { Registry } from 'prom-client';
 import { createApp } from '../../api/createApp.js';
 import type { Config } from '../../config/loadConfig.js';
 import { readMetadataDirectory } from '../../store/metadataDirectory.js';
-import { createDataConverter, createWorkerDataConverter } from '../../worker/dataConverter.js';
+import { createDataConverter, createWorkerDataConverter } from '../../codec/dataConverter.js';
 import { freePort, ServiceStack } from '../../scripts/services.js';
 import { createWorkerDependencies } from '../../worker/createWorkerDependencies.js';
 import { createFcmEmulator, type FcmEmulator } from '../../emulators/fcm/createFcmEmulator.js';

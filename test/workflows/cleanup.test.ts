@@ -3,7 +3,7 @@ import { cleanupScheduleId, ensureCleanupSchedule } from '../../worker/ensureCle
 import { createRequestIds } from '../../store/requestIds.js';
 import { createDispatchRecords } from '../../store/dispatches.js';
 import { createPendingDispatches } from '../../store/pendingDispatches.js';
-import { createSessions } from '../../store/tokens.js';
+import { createSessions } from '../../store/sessions.js';
 import { bundleWorkflows, uniqueName } from '../setup/harness.js';
 import { startTestStack, type TestStack } from '../setup/stack.js';
 

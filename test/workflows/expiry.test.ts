@@ -4,7 +4,7 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readMetadataDirectory } from '../../store/metadataDirectory.js';
 import { createWorkerDependencies } from '../../worker/createWorkerDependencies.js';
-import { createDataConverter } from '../../worker/dataConverter.js';
+import { createDataConverter } from '../../codec/dataConverter.js';
 import { dispatchUpdate, issueRequestUpdate, statusQuery } from '../../workflows/messages.js';
 import type { OperationState } from '../../contract/operation.js';
 import { bundleWorkflows, connectTestDatabase, connectTimeSkipping, uniqueName } from '../setup/harness.js';

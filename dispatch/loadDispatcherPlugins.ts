@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Dispatcher } from '../dispatch/index.js';
+import type { Dispatcher } from './index.js';
 
 /** What a plug-in module's default export receives. */
 export interface DispatcherPluginContext {

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDispatchers } from '../../../dispatch/index.js';
-import { loadDispatcherPlugins } from '../../../worker/loadDispatcherPlugins.js';
+import { loadDispatcherPlugins } from '../../../dispatch/loadDispatcherPlugins.js';
 
 const received: unknown[] = [];
 const server = createServer((req, res) => {

@@ -1,5 +1,5 @@
 /**
- * The value a payload the worker refuses decodes to (worker/payloadCodec.ts, policy `refuse`):
+ * The value a payload the worker refuses decodes to (codec/payloadCodec.ts, policy `refuse`):
  * plain JSON, so it crosses into the workflow sandbox, where worker/refusePlainPayloads.ts ends the
  * workflow. No import: the workflow bundle includes this file.
  */
