@@ -11,7 +11,6 @@ import { createCredentials } from '../store/credentials.js';
 import { createDevices } from '../store/devices.js';
 import { createDispatchTargets, type DispatchTargetRecord } from '../store/dispatchTargets.js';
 import { createRequestIds } from '../store/requestIds.js';
-import { StoreError } from '../store/storeError.js';
 import { ApiError } from './apiError.js';
 import { bearerTokenOf } from './bearerToken.js';
 import { consumes, produces, resource } from './contentNegotiation.js';
@@ -100,14 +99,6 @@ export function createDispatchTargetRouter({ db, config, keys, dispatcherIds, no
     if (!target) throw new ApiError('dispatchTargetNotFound', 'There is no dispatch target with this id.');
     return target;
   };
-  const saving = async <T>(write: () => Promise<T>): Promise<T> => {
-    try {
-      return await write();
-    } catch (error) {
-      if (error instanceof StoreError && error.code === 'dispatchTargetNameTaken') throw new ApiError(error.code, error.message, undefined, { cause: error });
-      throw error;
-    }
-  };
 
   /** The device token's username in `res.locals.username`, or 401 with a Bearer challenge. */
   const deviceToken: RequestHandler = (req, res, next) => {
@@ -157,19 +148,18 @@ export function createDispatchTargetRouter({ db, config, keys, dispatcherIds, no
         if ((await targets.countForUser(username)) >= config.maxTargetsPerUser) {
           throw new ApiError('tooManyTargets', `This user has ${config.maxTargetsPerUser} dispatch targets already, the most allowed; delete one first.`);
         }
-        const created = await saving(() =>
-          targets.create(
-            {
-              username,
-              name: body.name,
-              dispatcher: body.dispatcher ?? defaultDispatcher(body.target),
-              ...(body.deviceId !== undefined && { deviceId: body.deviceId }),
-              ...(body.target !== undefined && { target: body.target }),
-              ...(body.encryptionKey !== undefined && { encryptionKey: body.encryptionKey }),
-              ...(body.signatureKey !== undefined && { signatureKey: body.signatureKey }),
-            },
-            now(),
-          ),
+        // A name the user has already: the store's StoreError (a CodedRefusal) answers 422.
+        const created = await targets.create(
+          {
+            username,
+            name: body.name,
+            dispatcher: body.dispatcher ?? defaultDispatcher(body.target),
+            ...(body.deviceId !== undefined && { deviceId: body.deviceId }),
+            ...(body.target !== undefined && { target: body.target }),
+            ...(body.encryptionKey !== undefined && { encryptionKey: body.encryptionKey }),
+            ...(body.signatureKey !== undefined && { signatureKey: body.signatureKey }),
+          },
+          now(),
         );
         // The Device Service finds the device's credentials by its deviceId (nevisfido-api.md §4.6).
         if (body.deviceId !== undefined) await devices.assignCredentials(username, res.locals.deviceKeys as string[], body.deviceId);
@@ -213,7 +203,7 @@ export function createDispatchTargetRouter({ db, config, keys, dispatcherIds, no
           recordFirstUse: (targetId, requestId, usedAt) => requestIds.recordFirstUse(targetId, requestId, usedAt),
         });
         checkRegistered(changes.dispatcher, dispatcherIds);
-        if (!(await saving(() => targets.update(id, changes, at)))) {
+        if (!(await targets.update(id, changes, at))) {
           throw new ApiError('dispatchTargetNotFound', 'There is no dispatch target with this id.');
         }
         res.status(204).end();

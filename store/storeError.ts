@@ -1,14 +1,13 @@
-/** A refusal of the database layer, coded like every Outband error (STYLE.md "Error codes"). */
+import { CodedRefusal } from '../contract/errors.js';
+
+/** A refusal of the database layer: a CodedRefusal, answered by the contract's table like any other. */
 export type StoreErrorCode = 'credentialExists' | 'dispatchTargetNameTaken';
 
-export class StoreError extends Error {
+export class StoreError extends CodedRefusal {
   override name = 'StoreError';
-  constructor(
-    readonly code: StoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  declare readonly code: StoreErrorCode;
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
   }
 }
 

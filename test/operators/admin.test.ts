@@ -15,9 +15,9 @@ let stack: TestStack;
 let alice: EnrolledPhone;
 beforeAll(async () => {
   stack = await startTestStack(await bundleWorkflows(), { RP_API_KEYS: rpKey, ADMIN_API_KEYS: adminKey });
-  alice = await enrolPhone(stack, rpKey, 'admin-alice');
-  await waitForEnd(stack, rpKey, (await pushLogin(stack, rpKey, alice)).sessionId);
-  await waitForEnd(stack, rpKey, (await pushLogin(stack, rpKey, alice, { deny: true })).sessionId);
+  alice = await enrolPhone(stack, 'admin-alice');
+  await waitForEnd(stack, (await pushLogin(stack, alice)).sessionId);
+  await waitForEnd(stack, (await pushLogin(stack, alice, { deny: true })).sessionId);
 });
 afterAll(() => stack?.close());
 
@@ -76,7 +76,7 @@ describe('admin API', () => {
   });
 
   it('revokes one credential (204, then 404), and all of them', async () => {
-    const bob = await enrolPhone(stack, rpKey, 'admin-bob');
+    const bob = await enrolPhone(stack, 'admin-bob');
     const [credential] = (await admin('GET', 'admin-bob')).body.credentials;
     const path = `admin-bob/credentials/${encodeURIComponent(credential.aaid)}/${encodeURIComponent(credential.keyId)}`;
     expect((await admin('DELETE', path)).status).toBe(204);
@@ -88,8 +88,8 @@ describe('admin API', () => {
   });
 
   it('erases everything of a user: credentials, targets, sessions, dispatch records, budget', async () => {
-    const carol = await enrolPhone(stack, rpKey, 'admin-carol');
-    await waitForEnd(stack, rpKey, (await pushLogin(stack, rpKey, carol)).sessionId);
+    const carol = await enrolPhone(stack, 'admin-carol');
+    await waitForEnd(stack, (await pushLogin(stack, carol)).sessionId);
     const { db } = stack.database;
     const userHash = (await admin('GET', 'admin-carol/audit')).body.userHash as string;
     expect(await db.collection('dispatchBudget').countDocuments({ _id: userHash as never })).toBe(1);

@@ -13,7 +13,7 @@ let stack: TestStack;
 let alice: EnrolledPhone;
 beforeAll(async () => {
   stack = await startTestStack(await bundleWorkflows(), { RP_API_KEYS: rpKey, METRICS_API_KEYS: metricsKey });
-  alice = await enrolPhone(stack, rpKey, 'metrics-alice');
+  alice = await enrolPhone(stack, 'metrics-alice');
 });
 afterAll(() => stack?.close());
 
@@ -56,8 +56,8 @@ describe('/metrics', () => {
   it('moves by exactly one push login: its requests, its dispatch, its operation, its two timings', async () => {
     const [apiBefore, workerBefore] = [await apiMetrics(), await workerMetrics()];
 
-    const started = await pushLogin(stack, rpKey, alice);
-    await waitForEnd(stack, rpKey, started.sessionId);
+    const started = await pushLogin(stack, alice);
+    await waitForEnd(stack, started.sessionId);
     // The sink hears the end once the workflow function returns, a moment after the status says so.
     const operation = 'outband_operations_total{operation="authentication",outcome="succeeded",reason="none",channel="out-of-band"}';
     await expect.poll(async () => (await workerMetrics()).get(operation) ?? 0).toBe((workerBefore.get(operation) ?? 0) + 1);
@@ -90,8 +90,8 @@ describe('/metrics', () => {
 
   it('counts a denied login as denied, and no user name or id is ever a label', async () => {
     const before = await workerMetrics();
-    const started = await pushLogin(stack, rpKey, alice, { deny: true });
-    await waitForEnd(stack, rpKey, started.sessionId);
+    const started = await pushLogin(stack, alice, { deny: true });
+    await waitForEnd(stack, started.sessionId);
     const denied = 'outband_operations_total{operation="authentication",outcome="denied",reason="denied",channel="out-of-band"}';
     await expect.poll(async () => (await workerMetrics()).get(denied) ?? 0).toBe((before.get(denied) ?? 0) + 1);
 
