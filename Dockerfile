@@ -4,6 +4,8 @@
 FROM node:20.20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The postinstall applies patches/ (patch-package) to the installed packages.
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 # Sources only: .dockerignore keeps tests, tools, data and node_modules out.
 COPY . .

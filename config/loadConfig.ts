@@ -136,6 +136,8 @@ const variables = {
   DISPATCH_PLUGINS: commaList.optional(),
   API_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(32),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).max(100_000).default(250),
+  // Read by the patched SDK in the workflow threads (patches/@temporalio+worker+*.patch); validated here.
+  WORKER_WORKFLOW_STACK_TRACES: flag,
   DISPATCH_MAX_PENDING: z.coerce.number().int().min(1).max(100).default(3),
   DISPATCH_MAX_FALLBACKS: z.coerce.number().int().min(0).max(20).default(3),
   DISPATCH_MAX_TARGETS: z.coerce.number().int().min(1).max(1000).default(10),

@@ -3,7 +3,7 @@
 // and install the pinned tools of .tools/ (scripts/install-tools.sh, quick when they are there).
 // Plain JavaScript with Node built-ins only: it runs before `node_modules` exists.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 
 export const root = new URL('..', import.meta.url).pathname;
 
@@ -31,7 +31,9 @@ const installedMarker = `${root}node_modules/.package-lock.json`;
 function npmPackagesStale() {
   if (!existsSync(installedMarker)) return true;
   const installedAt = statSync(installedMarker).mtimeMs;
-  return ['package.json', 'package-lock.json'].some((file) => statSync(`${root}${file}`).mtimeMs > installedAt);
+  // patches/ is applied by the postinstall (patch-package): a changed patch needs an install too.
+  const patches = existsSync(`${root}patches`) ? readdirSync(`${root}patches`).map((name) => `patches/${name}`) : [];
+  return ['package.json', 'package-lock.json', ...patches].some((file) => statSync(`${root}${file}`).mtimeMs > installedAt);
 }
 
 /**
