@@ -586,8 +586,13 @@ interface ScaleReport {
   dispatched: number;
   dispatchSeconds: number;
   open: { processes: Record<string, Partial<Memory>>; status: LatencySummary & { unanswered: number } };
+  /** Flows whose status ended `succeeded` (the RP's view, read after the phones are done). */
   completed: number;
   completeSeconds: number;
+  /** Final statuses other than `succeeded`, by failure reason (or the status when not final). */
+  notCompleted: Record<string, number>;
+  /** Exchanges where the phone saw an error, although its flow may have succeeded (a response resent after a 503 meets 409). */
+  phoneErrors: number;
   failures: number;
   failureSamples: string[];
 }
@@ -649,7 +654,8 @@ async function runScale(devices: Device[], count: number): Promise<ScaleReport> 
   );
   log(`scale: completing ${open.length} flows (every phone redeems its pushes in order)`);
   const completeStarted = performance.now();
-  let completed = 0;
+  let exchanged = 0;
+  let phoneErrors = 0;
   await run(
     Promise.all(
       devices.map(async (device, phoneIndex) => {
@@ -660,24 +666,42 @@ async function runScale(devices: Device[], count: number): Promise<ScaleReport> 
             const message = await device.push.nextMessage({ timeoutMs: pushTimeoutMs });
             const { serverResponse } = await device.phone.redeem(parseDispatchPayload(message.data));
             if (serverResponse?.statusCode !== UafStatusCode.ok) throw new Error(`server response ${JSON.stringify(serverResponse)}`);
-            completed++;
-            if (completed % 500 === 0) log(`scale: ${completed} completed`);
           } catch (error) {
-            failures++;
-            if (failureSamples.length < 10) failureSamples.push(`complete: ${(error as Error).message}`);
+            // A UAF response answered 503 is sent again; when the first was accepted meanwhile, the
+            // resend meets 409. The flow's status (read below) says whether it succeeded.
+            phoneErrors++;
+            if (failureSamples.length < 10) failureSamples.push(`phone: ${(error as Error).message}`);
           }
+          if (++exchanged % 500 === 0) log(`scale: ${exchanged} exchanges done`);
         }
       }),
     ),
   );
+  const completeSeconds = round1((performance.now() - completeStarted) / 1000);
+  // Every flow's outcome as the RP sees it: its final status.
+  const outcomes = new Map<string, number>();
+  let read = 0;
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      for (let index = read++; index < open.length; index = read++) {
+        const answer = await post('/nevisfido/status', { sessionId: open[index]!.sessionId }).catch((error: Error) => ({ status: 0, body: { status: `unanswered: ${error.message}` } as Json }));
+        const outcome = answer.body.status === 'failed' ? `failed: ${answer.body.failureReason}` : String(answer.body.status);
+        outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+      }
+    }),
+  );
+  const completed = outcomes.get('succeeded') ?? 0;
+  outcomes.delete('succeeded');
   return {
     flows: count,
     dispatched: open.length,
     dispatchSeconds: round1(dispatchSeconds),
     open: { processes, status: { ...summarize(statusMs), unanswered } },
     completed,
-    completeSeconds: round1((performance.now() - completeStarted) / 1000),
-    failures,
+    completeSeconds,
+    notCompleted: Object.fromEntries(outcomes),
+    phoneErrors,
+    failures: failures + open.length - completed,
     failureSamples,
   };
 }
@@ -805,7 +829,7 @@ async function main(): Promise<void> {
   printTables(levelReports, ratios);
   if (scale) {
     process.stdout.write(
-      `\nScale: ${scale.dispatched}/${scale.flows} flows open at once (dispatched in ${scale.dispatchSeconds} s); RSS MiB ${Object.entries(scale.open.processes).map(([name, m]) => `${name} ${fmt(m.rssMiB, 0)}`).join(', ')}; status over open flows p50 ${fmt(scale.open.status.p50)} / p99 ${fmt(scale.open.status.p99)} ms (${scale.open.status.unanswered} unanswered); completed ${scale.completed} in ${scale.completeSeconds} s, ${scale.failures} failures\n`,
+      `\nScale: ${scale.dispatched}/${scale.flows} flows open at once (dispatched in ${scale.dispatchSeconds} s); RSS MiB ${Object.entries(scale.open.processes).map(([name, m]) => `${name} ${fmt(m.rssMiB, 0)}`).join(', ')}; status over open flows p50 ${fmt(scale.open.status.p50)} / p99 ${fmt(scale.open.status.p99)} ms (${scale.open.status.unanswered} unanswered); completed ${scale.completed} in ${scale.completeSeconds} s, ${scale.failures} failures (not completed: ${JSON.stringify(scale.notCompleted)}; phone-side errors ${scale.phoneErrors})\n`,
     );
     for (const sample of scale.failureSamples) process.stdout.write(`  ${sample}\n`);
   }
