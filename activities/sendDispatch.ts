@@ -7,7 +7,7 @@ import type { PendingDispatches } from '../store/pendingDispatches.js';
 import { decideDispatch, emptyLedger, matchFallbackCap, type DispatchLimits, type DispatchRefusal, type DispatchRefusalReason } from '../limits/pushFatigue.js';
 import { dispatchTokenOf, tokenHashOf } from '../store/sessionKeys.js';
 import type { Sessions } from '../store/sessions.js';
-import type { DispatchInput, DispatchResult, Operation } from '../contract/operation.js';
+import type { AuthenticatorInfo, DispatchInput, DispatchResult, Operation } from '../contract/operation.js';
 
 /** What the dispatch needs of a stored dispatch target (store/dispatchTargets.ts). */
 export interface DispatchTargetDirectory {
@@ -63,6 +63,12 @@ export interface SendDispatchResult {
   budgetKey?: string;
   /** The target's public encryption key, when the API must render an encrypted payload. */
   payloadEncryptionKey?: object;
+  /**
+   * The user's keys (AAID and KeyID only) as this run read them, for the redeem's request policy
+   * (uafOperations.ts `IssueRequestInput`). Not part of the dispatch record: a rerun answers the
+   * keys it reads itself.
+   */
+  userKeys?: AuthenticatorInfo[];
 }
 
 /** Loads the user's ledger, decides (limits/pushFatigue.ts) and saves an allowed reservation. */
@@ -94,16 +100,30 @@ export async function reserveDispatch(
  * so the phone can redeem only one of the two.
  */
 export function createSendDispatch(deps: SendDispatchDependencies) {
-  return async function sendDispatch({ workflowId, operation, username, dispatch, dispatchNumber, budgetKey: operationBudgetKey }: SendDispatchInput): Promise<SendDispatchResult> {
+  return async function sendDispatch(input: SendDispatchInput): Promise<SendDispatchResult> {
+    const { workflowId, operation, username, dispatch } = input;
     const now = deps.now();
     // The reads that do not depend on one another go out together: one database round trip of
-    // latency instead of three (the user's keys are read in vain only on a rerun).
+    // latency instead of three. The user's keys also go back to the workflow, for the redeem's
+    // request policy (so it needs no read of its own).
     const [earlier, target, userKeys] = await Promise.all([
       deps.records.find(workflowId, dispatch.tokenHash),
       dispatch.dispatchTargetId ? deps.targets.get(dispatch.dispatchTargetId) : undefined,
       operation !== 'registration' && username ? deps.credentials.listForUser(username, deps.appId) : undefined,
     ]);
-    if (earlier) return earlier;
+    const result = earlier ?? (await dispatchOnce(input, now, target, userKeys?.length));
+    // Only an authentication's request names the user's keys (a deregistration removes them).
+    if (operation !== 'authentication' || !userKeys?.length) return result;
+    return { ...result, userKeys: userKeys.map(({ aaid, keyId }) => ({ aaid, keyId })) };
+  };
+
+  async function dispatchOnce(
+    { workflowId, operation, username, dispatch, dispatchNumber, budgetKey: operationBudgetKey }: SendDispatchInput,
+    now: Date,
+    target: Awaited<ReturnType<DispatchTargetDirectory['get']>>,
+    /** How many keys the named user has (undefined when not read: registration, or no user name). */
+    userKeyCount: number | undefined,
+  ): Promise<SendDispatchResult> {
     const token = dispatchTokenOf(workflowId, dispatch.sessionId, deps.dispatchTokenKey);
     if (tokenHashOf(token) !== dispatch.tokenHash) {
       // The API derived another token: its SERVER_SECRET is not the worker's. Nothing can be redeemed.
@@ -121,7 +141,7 @@ export function createSendDispatch(deps: SendDispatchDependencies) {
 
     const overCap = matchFallbackCap(dispatchNumber, deps.dispatchLimits);
     if (overCap) return refusal(overCap);
-    if (userKeys?.length === 0) return answer('userNotFound');
+    if (userKeyCount === 0) return answer('userNotFound');
     if (dispatch.dispatchTargetId && (!target || (username !== undefined && target.username !== username))) {
       return answer('dispatchTargetNotFound');
     }
@@ -171,7 +191,7 @@ export function createSendDispatch(deps: SendDispatchDependencies) {
     };
     await deps.records.record(workflowId, dispatch.tokenHash, sent, now);
     return sent;
-  };
+  }
 }
 
 /**

@@ -45,6 +45,17 @@ export type VerifyResponseResult =
   | { verified: true; userId: string; authenticators: AuthenticatorInfo[]; deviceToken: string }
   | { verified: false; code: ErrorCode; message: string; uafStatusCode: number };
 
+export interface IssueRequestInput {
+  workflowId: string;
+  input: OperationInput;
+  /**
+   * Out-of-band authentication of a known user: the user's keys as the dispatch read them
+   * (sendDispatch `userKeys`), so the redeem needs no read of its own. Public identifiers only
+   * (they are in the request's policy anyway). Absent: the keys are read here.
+   */
+  userKeys?: AuthenticatorInfo[];
+}
+
 export interface VerifyResponseInput {
   /** The operation: what this activity writes is marked with it, so a rerun recognises its own writes. */
   workflowId: string;
@@ -65,7 +76,7 @@ const keyOf = ({ aaid, keyId }: { aaid: string; keyId: string }) => `${aaid}/${k
  * user's keys; authentication with a user accepts only their keys (keyIDs grouped per AAID),
  * without one any known authenticator.
  */
-export function requestPolicyOf(operation: 'registration' | 'authentication', aaids: Iterable<string>, userKeys: readonly Credential[]): Policy {
+export function requestPolicyOf(operation: 'registration' | 'authentication', aaids: Iterable<string>, userKeys: readonly AuthenticatorInfo[]): Policy {
   const accepted = [...aaids].map((aaid) => [{ aaid: [aaid] }]);
   const registered = userKeys.map(({ aaid, keyId }) => ({ aaid, keyID: keyId }));
   return operation === 'registration' ? buildRegistrationPolicy({ accepted, registered }) : buildAuthenticationPolicy({ accepted, registered });
@@ -89,7 +100,36 @@ function refusal(error: unknown): VerifyResponseResult {
 export function createUafOperations(deps: UafOperationDependencies) {
   const { credentials, metadata, appId, keys } = deps;
 
-  async function issueRequest({ workflowId, input }: { workflowId: string; input: OperationInput }): Promise<IssueRequestResult> {
+  /**
+   * The stored credentials of the asserted keys, in one database read. With a user name the
+   * user's keys (which the policy needs anyway) hold every key the response may use: a key of
+   * another user is not among them, so it is as unknown as no key at all. Without one, each
+   * asserted key is looked up by its id, and the policy names no user keys.
+   */
+  async function storedKeysOf(assertions: readonly { aaid: string; keyID: string }[], username: string | undefined) {
+    if (!username) {
+      const found = await Promise.all(assertions.map(({ aaid, keyID }) => credentials.find(aaid, keyID)));
+      return { stored: found.filter((c): c is Credential => c !== undefined), userKeys: [] };
+    }
+    const userKeys = await credentials.listForUser(username, appId);
+    // The same exact (AAID, KeyID) match as `find`'s lookup by id.
+    const asserted = new Set(assertions.map(({ aaid, keyID }) => keyOf({ aaid, keyId: keyID })));
+    return { stored: userKeys.filter((c) => asserted.has(keyOf(c))), userKeys };
+  }
+
+  /**
+   * The user's keys a request's policy names. Registration reads them live (a key registered a
+   * moment ago must be disallowed); authentication takes those the dispatch read, when it carries
+   * any (see docs/idempotency.md, "Keys carried from dispatch to redeem"); deregistration needs none.
+   */
+  async function policyKeysOf({ input, userKeys }: IssueRequestInput): Promise<readonly AuthenticatorInfo[]> {
+    if (!input.username || input.operation === 'deregistration') return [];
+    if (input.operation === 'authentication' && userKeys && userKeys.length > 0) return userKeys;
+    return credentials.listForUser(input.username, appId);
+  }
+
+  async function issueRequest(issue: IssueRequestInput): Promise<IssueRequestResult> {
+    const { workflowId, input } = issue;
     const now = deps.now();
     const lifetimeMillis = input.lifetimeMillis ?? defaultLifetimeMillis;
     const challenge = buildChallenge(deps.random);
@@ -99,7 +139,7 @@ export function createUafOperations(deps: UafOperationDependencies) {
       serverData: encodeServerData({ workflowId, exp: now.getTime() + lifetimeMillis }, keys.serverData),
       exts: [{ id: 'fidoUafSessionId', data: input.sessionId, fail_if_unknown: false }],
     };
-    const userKeys = input.username ? await credentials.listForUser(input.username, appId) : [];
+    const userKeys = await policyKeysOf(issue);
     let request: object;
     switch (input.operation) {
       case 'registration':
@@ -165,13 +205,7 @@ export function createUafOperations(deps: UafOperationDependencies) {
   async function verifyAuthentication(input: VerifyResponseInput, body: unknown): Promise<VerifyResponseResult> {
     const now = deps.now();
     const response = parseAuthenticationResponse(body);
-    // The asserted keys and the user's keys in one round trip of latency.
-    const [found, userKeys] = await Promise.all([
-      Promise.all(response.assertions.map(({ aaid, keyID }) => credentials.find(aaid, keyID))),
-      input.username ? credentials.listForUser(input.username, appId) : [],
-    ]);
-    // Step-up: a key of another user is as unknown as no key at all.
-    const stored = found.filter((c): c is Credential => c !== undefined && (!input.username || c.username === input.username));
+    const { stored, userKeys } = await storedKeysOf(response.assertions, input.username);
     const result = verifyAuthenticationResponse({
       response,
       expectedChallenge: input.challenge,

@@ -1,6 +1,7 @@
 import { ApplicationFailure, condition, proxyLocalActivities, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type {
+  AuthenticatorInfo,
   ChannelLinking,
   DispatchAnswer,
   DispatchInput,
@@ -63,6 +64,12 @@ export class OperationSession {
   private version = 0;
   /** Whose push-fatigue budget the dispatches count against (a keyed hash; set by the first that counted). */
   private budgetKey?: string;
+  /**
+   * The user's keys (AAID and KeyID) as the latest dispatch read them: the redeem's request policy
+   * is built from them without a database read. Verification still reads the live keys, so a key
+   * removed meanwhile is refused (docs/idempotency.md, "Keys carried from dispatch to redeem").
+   */
+  private dispatchedUserKeys?: AuthenticatorInfo[];
 
   constructor(private readonly input: OperationInput) {
     const status = input.outOfBand ? 'tokenCreated' : awaitingStatus(input);
@@ -96,7 +103,13 @@ export class OperationSession {
   /** Issues the UAF request once; a repeated call answers the same request. */
   async issueRequest(sessionId = this.input.sessionId): Promise<ReturnUafRequest> {
     if (!this.request) {
-      const issued = await this.run(() => activities.issueRequest({ workflowId: workflowInfo().workflowId, input: { ...this.input, sessionId } }));
+      const issued = await this.run(() =>
+        activities.issueRequest({
+          workflowId: workflowInfo().workflowId,
+          input: { ...this.input, sessionId },
+          ...(this.dispatchedUserKeys && { userKeys: this.dispatchedUserKeys }),
+        }),
+      );
       if (!issued.issued) {
         this.fail(issued.reason, issued.uafStatusCode);
         refuse(issued.reason, issued.message, issued.uafStatusCode);
@@ -156,6 +169,7 @@ export class OperationSession {
       refuse(sent.refused.reason, message, undefined, sent.refused.retryAfterSeconds, { dispatchResult: sent.dispatchResult });
     }
     this.budgetKey ??= sent.budgetKey;
+    if (sent.userKeys) this.dispatchedUserKeys = sent.userKeys;
     this.state.tokenInformation = {
       ...(sent.dispatchTargetExtId ? { dispatchTargetExtId: sent.dispatchTargetExtId } : {}),
       dispatcherInformation: sent.dispatcherInformation,

@@ -99,3 +99,43 @@ export function losingAnswerOf(
     },
   });
 }
+
+/** The driver calls that reach the database (a `find` is one, whatever cursor method follows). */
+const databaseOperations = new Set([
+  'find',
+  'findOne',
+  'countDocuments',
+  'insertOne',
+  'insertMany',
+  'updateOne',
+  'updateMany',
+  'replaceOne',
+  'deleteOne',
+  'deleteMany',
+  'findOneAndUpdate',
+  'aggregate',
+  'bulkWrite',
+]);
+
+/** `db` that lists every database operation made through it as `collection.method`, in order of call. */
+export function countingOperationsOf(db: Db): { db: Db; operations: string[] } {
+  const operations: string[] = [];
+  const counting = new Proxy(db, {
+    get(target, property, receiver) {
+      if (property !== 'collection') return Reflect.get(target, property, receiver);
+      return (name: string, ...rest: unknown[]) =>
+        new Proxy((target.collection as (...args: unknown[]) => object).call(target, name, ...rest), {
+          get(inner, innerProperty, innerReceiver) {
+            const value = Reflect.get(inner, innerProperty, innerReceiver) as unknown;
+            if (typeof value !== 'function') return value;
+            if (typeof innerProperty !== 'string' || !databaseOperations.has(innerProperty)) return value.bind(inner);
+            return (...args: unknown[]) => {
+              operations.push(`${name}.${innerProperty}`);
+              return (value as (...a: unknown[]) => unknown).apply(inner, args);
+            };
+          },
+        });
+    },
+  });
+  return { db: counting, operations };
+}

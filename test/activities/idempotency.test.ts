@@ -16,7 +16,7 @@ import { dispatchTokenOf, tokenHashOf } from '../../store/sessionKeys.js';
 import { deriveKeys } from '../../config/deriveKeys.js';
 import { authenticationRound, createPhone, registrationRound } from '../unit/device/relyingParty.js';
 import { connectTestDatabase } from '../setup/harness.js';
-import { AnswerLost, activitiesOver, createCountingDispatcher, fixedClock, losingAnswerOf, serverSecret, snapshot } from './activityFixtures.js';
+import { AnswerLost, activitiesOver, countingOperationsOf, createCountingDispatcher, fixedClock, losingAnswerOf, serverSecret, snapshot } from './activityFixtures.js';
 import { createDispatchRecords } from '../../store/dispatches.js';
 import { createSessions } from '../../store/sessions.js';
 
@@ -280,7 +280,10 @@ describe('sendDispatch and settleDispatch', () => {
     expect(await activities.sendDispatch(input)).toEqual(expected);
     expect(await activities.sendDispatch(fallback)).toEqual(fallbackAnswer);
     expect(dispatcher.pushes).toBe(2);
-    expect(await createDispatchRecords(subject).find('wf-oob', input.dispatch.tokenHash)).toEqual(expected);
+    // The record holds the dispatcher's answer; the user's keys go back to the workflow as each run reads them.
+    const { userKeys, ...recorded } = expected;
+    expect(userKeys).toEqual([{ aaid, keyId: keyIdOf('key-1') }, { aaid, keyId: keyIdOf('key-2') }]);
+    expect(await createDispatchRecords(subject).find('wf-oob', input.dispatch.tokenHash)).toEqual(recorded);
     expect(await snapshot(subject)).toEqual(await snapshot(reference));
   });
 
@@ -339,6 +342,85 @@ describe('removeExpiredRows and checkDatabase', () => {
     expect(await activities.checkDatabase()).toEqual({ reachable: true });
     expect(await activities.checkDatabase()).toEqual({ reachable: true });
     expect(await snapshot(subject)).toEqual(before);
+  });
+});
+
+describe('one database read per step (issue 10)', () => {
+  const appId = syntheticKey('').appId;
+  const redeem = (userKeys?: { aaid: string; keyId: string }[]) => ({
+    workflowId: 'wf-auth',
+    input: { operation: 'authentication', username: 'alice', sessionId: 's' } as OperationInput,
+    ...(userKeys && { userKeys }),
+  });
+
+  it('verifying with a user name reads the user\'s keys once (no lookup per assertion), then moves the counter', async () => {
+    const subject = await freshDatabase();
+    const input = { ...(await authenticated([subject])), workflowId: 'wf-auth' };
+    const counted = countingOperationsOf(subject);
+    expect(await activitiesOver(counted.db).verifyResponse(input)).toMatchObject({ verified: true, userId: 'alice' });
+    expect(counted.operations).toEqual(['credentials.find', 'credentials.updateOne']);
+  });
+
+  it('verifying without a user name looks the asserted key up by id only, then moves the counter', async () => {
+    const subject = await freshDatabase();
+    const { username: _username, ...input } = { ...(await authenticated([subject])), workflowId: 'wf-auth' };
+    const counted = countingOperationsOf(subject);
+    expect(await activitiesOver(counted.db).verifyResponse(input)).toMatchObject({ verified: true, userId: 'alice' });
+    expect(counted.operations).toEqual(['credentials.findOne', 'credentials.updateOne']);
+  });
+
+  it('a key of another user is as unknown as no key (guard: picked from the named user\'s keys only)', async () => {
+    const subject = await freshDatabase();
+    const input = { ...(await authenticated([subject])), workflowId: 'wf-auth' };
+    await createCredentials(subject).add(syntheticKey(keyIdOf('key-of-bob'), 'bob')); // bob has a key, so his policy is not empty
+    const before = await snapshot(subject);
+    expect(await activitiesOver(subject).verifyResponse({ ...input, username: 'bob' })).toMatchObject({ verified: false, code: 'unknownKeyId' });
+    expect(await snapshot(subject)).toEqual(before);
+  });
+
+  it('the redeem builds its request from the keys the dispatch carried, without a read, however often it runs', async () => {
+    const subject = await freshDatabase();
+    await seedKeys(subject);
+    const { userKeys } = await activitiesOver(subject).sendDispatch({
+      workflowId: 'wf-auth',
+      operation: 'authentication',
+      username: 'alice',
+      dispatch: { sessionId: 's', operation: 'authentication', tokenHash: tokenHashOf(dispatchTokenOf('wf-auth', 's', deriveKeys(serverSecret).dispatchToken)), dispatcher: 'counting', timeoutSeconds: 300 },
+      dispatchNumber: 1,
+    });
+    const expected = comparableIssue(await activitiesOver(subject).issueRequest(redeem()));
+    const before = await snapshot(subject);
+    const counted = countingOperationsOf(subject);
+    const activities = activitiesOver(counted.db);
+    expect(comparableIssue(await activities.issueRequest(redeem(userKeys)))).toEqual(expected);
+    expect(comparableIssue(await activities.issueRequest(redeem(userKeys)))).toEqual(expected);
+    expect(counted.operations).toEqual([]);
+    expect(await snapshot(subject)).toEqual(before);
+  });
+
+  it('a key removed between dispatch and response is refused: verification reads the live keys', async () => {
+    const subject = await freshDatabase();
+    const input = { ...(await authenticated([subject])), workflowId: 'wf-auth' };
+    const [carried] = await createCredentials(subject).listForUser('alice', appId);
+    expect(await activitiesOver(subject).issueRequest(redeem([carried!]))).toMatchObject({ issued: true });
+    await createCredentials(subject).removeForUser('alice');
+    expect(await activitiesOver(subject).verifyResponse(input)).toMatchObject({ verified: false, code: 'unknownKeyId' });
+  });
+
+  it('registration and deregistration requests do not take carried keys: registration reads live, deregistration reads no key list', async () => {
+    const subject = await freshDatabase();
+    await seedKeys(subject);
+    const counted = countingOperationsOf(subject);
+    const activities = activitiesOver(counted.db);
+    const stale = [{ aaid, keyId: keyIdOf('gone') }];
+    const registration = await activities.issueRequest({ ...redeem(stale), input: { operation: 'registration', username: 'alice', sessionId: 's' } as OperationInput });
+    // The live keys, each disallowed (an array in toMatchObject must match in length: no stale key).
+    const disallowed = [keyIdOf('key-1'), keyIdOf('key-2')].map((keyID) => ({ aaid: [aaid], keyIDs: [keyID] }));
+    expect(comparableIssue(registration)).toMatchObject({ request: { policy: { disallowed } } });
+    expect(counted.operations).toEqual(['credentials.find']);
+    counted.operations.length = 0;
+    await activities.issueRequest({ ...deregistration('wf-dereg'), userKeys: stale });
+    expect(counted.operations).toEqual(['deregistrations.findOne', 'credentials.find', 'deregistrations.insertOne', 'credentials.deleteMany']);
   });
 });
 
