@@ -10,6 +10,7 @@ import { createLoadShedding } from './loadShedding.js';
 import { createHealthRouter } from './health.js';
 import { jsonBody } from './jsonBody.js';
 import { createOperations } from './operations.js';
+import { createWorkflowStatusCache } from './temporal/readStatus.js';
 import { createSessions } from '../store/sessions.js';
 import { createDispatchers } from '../dispatch/index.js';
 import { createCodecRouter } from './codecRouter.js';
@@ -59,7 +60,12 @@ export function createApp({ client, db, config, logger, dispatcherIds = register
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      customLogLevel: (req, res, error) => {
+        if (error || res.statusCode >= 500) return 'error';
+        // Status polls and status streams are most of the traffic: their successes only at debug.
+        const path = ((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0]!;
+        return isStatusRead(req.method, path) && res.statusCode < 300 ? 'debug' : 'info';
+      },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
     }),
   );
@@ -98,6 +104,12 @@ export function createApp({ client, db, config, logger, dispatcherIds = register
     // The built-in link and QR dispatchers, which render a response that carries the token.
     renderers: createDispatchers({ linkBaseUrl: config.linkBaseUrl }),
     publicUrl: config.publicUrl,
+    // Status polls are answered from memory (api/temporal/statusCache.ts); a background describe
+    // that fails leaves the entry to age toward its hard bound, when polls wait again (and get 503).
+    statusCache: createWorkflowStatusCache(client, {
+      ...config.statusCache,
+      onBackgroundError: (workflowId, error) => logger.debug({ workflowId, err: error }, 'status refresh failed'),
+    }),
   });
   app.use(createUafRouter({ config, keys, operations }));
   app.use(createTokenRouter({ config, operations }));
@@ -109,4 +121,9 @@ export function createApp({ client, db, config, logger, dispatcherIds = register
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
+}
+
+/** `POST /nevisfido/status` and `GET /nevisfido/status/{sessionId}/events`. */
+function isStatusRead(method: string | undefined, path: string): boolean {
+  return (method === 'POST' && path === '/nevisfido/status') || (method === 'GET' && /^\/nevisfido\/status\/[^/]+\/events$/.test(path));
 }

@@ -45,6 +45,8 @@ export interface Config {
   rateLimits: { windowSeconds: number; perAddress: number; perRelyingPartyKey: number };
   /** Open status event streams per session and per API process (api/statusEvents.ts). */
   eventStreams: { perSession: number; perProcess: number };
+  /** The API's in-memory status cache (api/temporal/statusCache.ts): fresh and hard staleness bounds, entries kept. */
+  statusCache: { freshMs: number; maxStaleMs: number; maxEntries: number };
   /** Reverse proxies in front of the API whose X-Forwarded-For is believed (0: the socket's address is the client's). */
   trustProxyHops: number;
   /**
@@ -149,6 +151,9 @@ const variables = {
   RATE_LIMIT_PER_RP_KEY: z.coerce.number().int().min(1).max(10_000_000).default(60_000),
   SSE_MAX_PER_SESSION: z.coerce.number().int().min(1).max(1_000).default(10),
   SSE_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  STATUS_CACHE_FRESH_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  STATUS_CACHE_MAX_STALE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  STATUS_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   METRICS_API_KEYS: bearerKeys.optional(),
   WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
@@ -182,6 +187,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production) checkProduction(v, { publicUrl, appId, trustedFacets });
   if (v.CODEC_API_KEYS?.some((key) => v.RP_API_KEYS.includes(key))) {
     throw new ConfigError('CODEC_API_KEYS', 'must not repeat a relying-party key (an operator credential is separate)');
+  }
+  if (v.STATUS_CACHE_MAX_STALE_MS < v.STATUS_CACHE_FRESH_MS) {
+    throw new ConfigError('STATUS_CACHE_MAX_STALE_MS', 'must be at least STATUS_CACHE_FRESH_MS');
   }
   for (const name of ['METRICS_API_KEYS', 'ADMIN_API_KEYS'] as const) {
     if (v[name]?.some((key) => v.RP_API_KEYS.includes(key))) {
@@ -220,6 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowAppInitiatedAuthentication: v.ALLOW_APP_INITIATED_AUTHENTICATION,
     rateLimits: { windowSeconds: v.RATE_LIMIT_WINDOW_SECONDS, perAddress: v.RATE_LIMIT_PER_ADDRESS, perRelyingPartyKey: v.RATE_LIMIT_PER_RP_KEY },
     eventStreams: { perSession: v.SSE_MAX_PER_SESSION, perProcess: v.SSE_MAX_CONNECTIONS },
+    statusCache: { freshMs: v.STATUS_CACHE_FRESH_MS, maxStaleMs: v.STATUS_CACHE_MAX_STALE_MS, maxEntries: v.STATUS_CACHE_MAX_ENTRIES },
     trustProxyHops: v.TRUST_PROXY,
     metrics: { apiKeys: v.METRICS_API_KEYS ?? [], workerPort: v.WORKER_METRICS_PORT, workerHost: v.WORKER_METRICS_HOST },
     admin: { apiKeys: v.ADMIN_API_KEYS ?? [] },

@@ -3,6 +3,7 @@ import type { ServerKeys } from '../../config/deriveKeys.js';
 import type { ChannelLinking, DispatchAnswer, DispatchInput, OperationState } from '../../contract/operation.js';
 import type { DispatcherRegistry } from '../../dispatch/index.js';
 import type { Sessions } from '../../store/sessions.js';
+import type { StatusCache } from './statusCache.js';
 
 /** What every call of the API to the operation workflows needs. */
 export interface OperationsDependencies {
@@ -14,6 +15,8 @@ export interface OperationsDependencies {
   renderers: DispatcherRegistry;
   /** Base of `redeem_url` in a rendered payload. */
   publicUrl: string;
+  /** Statuses read recently (readStatus.ts); every call that changes an operation refreshes its own (statusRefresh.ts). */
+  statusCache: StatusCache;
 }
 
 /** nevisFIDO StatusResponse (docs/api.md endpoint 14) with our `finalSessionId` and `failureReason`. */

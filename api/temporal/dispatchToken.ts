@@ -9,6 +9,7 @@ import { dispatchDataBytes } from '../dispatchData.js';
 import { renderDispatchResponse } from './renderDispatchResponse.js';
 import type { DispatchOptions, DispatchTokenResponse, OperationsDependencies } from './dependencies.js';
 import { startWorkflowOperation } from './startWorkflowOperation.js';
+import { refreshingStatusOf } from './statusRefresh.js';
 import { workflowOfSession } from './workflowOfSession.js';
 import { toApiError } from './toApiError.js';
 import { withUpdateRecovery } from './withUpdateRecovery.js';
@@ -25,8 +26,10 @@ export async function dispatchToken(
   const first = newDispatch(deps, workflowId, sessionId, operation, options);
   const startWorkflow = startWorkflowOperation(deps, operation, sessionId, { ...input, outOfBand: { sessionPolicy: options.sessionPolicy } });
   const updateId = randomUUID();
-  const answer = await withUpdateRecovery(deps.client, workflowId, updateId, () =>
-    deps.client.workflow.executeUpdateWithStart(dispatchUpdate, { args: [first.input], startWorkflowOperation: startWorkflow, updateId }),
+  const answer = await refreshingStatusOf(deps.statusCache, workflowId, () =>
+    withUpdateRecovery(deps.client, workflowId, updateId, () =>
+      deps.client.workflow.executeUpdateWithStart(dispatchUpdate, { args: [first.input], startWorkflowOperation: startWorkflow, updateId }),
+    ),
   );
   return toDispatchTokenResponse(deps, first, answer);
 }
@@ -42,7 +45,8 @@ export async function redispatchToken(
     const workflowId = await workflowOfSession(deps, fallbackFor);
     const next = newDispatch(deps, workflowId, newSessionId(), operation, options);
     const handle = deps.client.workflow.getHandle(workflowId);
-    return await toDispatchTokenResponse(deps, next, await handle.executeUpdate(redispatchUpdate, { args: [next.input] }));
+    const answer = await refreshingStatusOf(deps.statusCache, workflowId, () => handle.executeUpdate(redispatchUpdate, { args: [next.input] }));
+    return await toDispatchTokenResponse(deps, next, answer);
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) throw new ApiError('operationNotFound', 'fallbackFor names no open operation.', undefined, { cause: error });
     throw toApiError(error);

@@ -6,6 +6,7 @@ import { tokenHashOf, workflowIdOfToken } from '../../store/sessionKeys.js';
 import { redeemUpdate } from '../../workflows/messages.js';
 import { ApiError } from '../apiError.js';
 import type { OperationsDependencies } from './dependencies.js';
+import { refreshingStatusOf } from './statusRefresh.js';
 import { hasEnded } from './toApiError.js';
 import { grpcStatus, hasGrpcCode, unavailable, updateAttemptMs, withUpdateRecovery } from './withUpdateRecovery.js';
 
@@ -28,7 +29,7 @@ export interface RedeemRequest {
  * the same UAF request, rather than 409 `tokenAlreadyRedeemed` from the validator.
  */
 export async function redeemToken(
-  { client }: Pick<OperationsDependencies, 'client'>,
+  { client, statusCache }: Pick<OperationsDependencies, 'client' | 'statusCache'>,
   operation: Operation,
   { token, deny, channelLinkingAnswer }: RedeemRequest,
 ): Promise<ReturnUafRequest | undefined> {
@@ -39,11 +40,13 @@ export async function redeemToken(
   const updateId = redeemUpdateIdOf(tokenHash, { operation, deny, channelLinkingAnswer });
   let answer: ReturnUafRequest | undefined;
   try {
-    answer = await withUpdateRecovery(client, workflowId, updateId, () =>
-      handle.executeUpdate(redeemUpdate, {
-        args: [{ tokenHash, operation, ...(deny && { deny }), ...(channelLinkingAnswer !== undefined && { channelLinkingAnswer }) }],
-        updateId,
-      }),
+    answer = await refreshingStatusOf(statusCache, workflowId, () =>
+      withUpdateRecovery(client, workflowId, updateId, () =>
+        handle.executeUpdate(redeemUpdate, {
+          args: [{ tokenHash, operation, ...(deny && { deny }), ...(channelLinkingAnswer !== undefined && { channelLinkingAnswer }) }],
+          updateId,
+        }),
+      ),
     );
   } catch (error) {
     const notFound = error instanceof WorkflowNotFoundError ? error : (error as { cause?: unknown }).cause;

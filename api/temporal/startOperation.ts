@@ -4,6 +4,7 @@ import { newSessionId, workflowIdOf } from '../../store/sessionKeys.js';
 import { issueRequestUpdate } from '../../workflows/messages.js';
 import type { OperationsDependencies } from './dependencies.js';
 import { startWorkflowOperation } from './startWorkflowOperation.js';
+import { refreshingStatusOf } from './statusRefresh.js';
 import { withUpdateRecovery } from './withUpdateRecovery.js';
 
 /** Starts an in-band operation and answers its UAF request in one round trip (update-with-start). */
@@ -15,7 +16,10 @@ export async function startOperation(
   const sessionId = newSessionId();
   const startWorkflow = startWorkflowOperation(deps, operation, sessionId, input);
   const updateId = randomUUID();
-  return withUpdateRecovery(deps.client, workflowIdOf(sessionId, deps.keys.sessionId), updateId, () =>
-    deps.client.workflow.executeUpdateWithStart(issueRequestUpdate, { startWorkflowOperation: startWorkflow, updateId }),
+  const workflowId = workflowIdOf(sessionId, deps.keys.sessionId);
+  return refreshingStatusOf(deps.statusCache, workflowId, () =>
+    withUpdateRecovery(deps.client, workflowId, updateId, () =>
+      deps.client.workflow.executeUpdateWithStart(issueRequestUpdate, { startWorkflowOperation: startWorkflow, updateId }),
+    ),
   );
 }

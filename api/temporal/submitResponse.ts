@@ -4,15 +4,22 @@ import type { ServerResponse, SubmitResponseInput } from '../../contract/operati
 import { submitResponseUpdate } from '../../workflows/messages.js';
 import { ApiError } from '../apiError.js';
 import type { OperationsDependencies } from './dependencies.js';
+import { refreshingStatusOf } from './statusRefresh.js';
 import { hasEnded } from './toApiError.js';
 import { withUpdateRecovery } from './withUpdateRecovery.js';
 
 /** The client's UAF response to the operation named by its serverData. */
-export async function submitResponse({ client }: Pick<OperationsDependencies, 'client'>, workflowId: string, input: SubmitResponseInput): Promise<ServerResponse> {
+export async function submitResponse(
+  { client, statusCache }: Pick<OperationsDependencies, 'client' | 'statusCache'>,
+  workflowId: string,
+  input: SubmitResponseInput,
+): Promise<ServerResponse> {
   const handle = client.workflow.getHandle(workflowId);
   const updateId = randomUUID();
   try {
-    return await withUpdateRecovery(client, workflowId, updateId, () => handle.executeUpdate(submitResponseUpdate, { args: [input], updateId }));
+    return await refreshingStatusOf(statusCache, workflowId, () =>
+      withUpdateRecovery(client, workflowId, updateId, () => handle.executeUpdate(submitResponseUpdate, { args: [input], updateId })),
+    );
   } catch (error) {
     // An update on a closed workflow reports it as not found: tell "ended" from "never was".
     if ((error as { cause?: unknown }).cause instanceof WorkflowNotFoundError && (await hasEnded(handle))) {
