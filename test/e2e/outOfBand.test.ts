@@ -14,6 +14,7 @@ import {
   type PhoneKeys,
   type PushReceiver,
 } from '../../device/index.js';
+import { createCredentials } from '../../store/credentials.js';
 import { bundleWorkflows } from '../setup/harness.js';
 import { startTestStack, type TestStack } from '../setup/stack.js';
 
@@ -190,6 +191,19 @@ describe('out-of-band', () => {
     expect(await status(started.body.sessionId)).toMatchObject({ status: 'succeeded' });
     // Past the end, the same redeem is a second redeem: Temporal would still return the old result.
     expect(await redeem({})).toMatchObject({ status: 409, body: { error: 'tokenAlreadyRedeemed' } });
+  });
+
+  it('the redeem offers the keys the dispatch read (no read of its own); a key revoked meanwhile is refused by the live check of the answer', async () => {
+    const device = await enrol('oob-revoked');
+    const started = await pushAuthentication(device, 'oob-revoked');
+    await createCredentials(stack.database.db).removeForUser('oob-revoked');
+    // Read at redeem, the keys would be none (noCredentials); carried from the dispatch, the request names the revoked key.
+    const redeemed = await call('/nevisfido/token/redeem/authentication', { token: started.body.token });
+    expect(redeemed).toMatchObject({ status: 200, body: { uafRequest: expect.any(String) } });
+    const uafResponse = await device.phone.client.authenticate(redeemed.body.uafRequest);
+    const answered = await call('/nevisfido/uaf/1.1/authentication', { uafResponse });
+    expect(answered).toMatchObject({ status: 422, body: { error: 'unknownKeyId', statusCode: 1481 } });
+    expect(await status(started.body.sessionId)).toMatchObject({ status: 'failed', failureReason: 'verificationFailed' });
   });
 
   it('deny ends the operation at once: failed, clientErrorCode 3, the token spent', async () => {
