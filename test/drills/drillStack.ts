@@ -48,7 +48,8 @@ export interface DrillStack {
 
 const keptLines = 60;
 
-export async function startDrillStack(name: string): Promise<DrillStack> {
+/** `extraEnv`: more variables for the API and worker (e.g. a status cache bound a drill waits out). */
+export async function startDrillStack(name: string, extraEnv: Record<string, string> = {}): Promise<DrillStack> {
   const dataDir = await mkdtemp(join(tmpdir(), `outband-drill-${name}-`));
   const lines: string[] = [];
   const output: Output = (service, line) => {
@@ -60,6 +61,7 @@ export async function startDrillStack(name: string): Promise<DrillStack> {
   const url = `http://127.0.0.1:${apiPort}`;
   const fcmUrl = `http://127.0.0.1:${fcmPort}`;
   const env = testEnvironment({
+    ...extraEnv,
     PORT: String(apiPort),
     PUBLIC_URL: url,
     TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
