@@ -4,7 +4,15 @@ import type { Credentials } from '../store/credentials.js';
 import type { DispatchBudget } from '../store/dispatchBudget.js';
 import type { DispatchRecords } from '../store/dispatches.js';
 import type { PendingDispatches } from '../store/pendingDispatches.js';
-import { decideDispatch, emptyLedger, matchFallbackCap, type DispatchLimits, type DispatchRefusal, type DispatchRefusalReason } from '../limits/pushFatigue.js';
+import {
+  decideDispatch,
+  emptyLedger,
+  matchFallbackCap,
+  type DispatchLimits,
+  type DispatchRefusal,
+  type DispatchRefusalReason,
+  type PushFatigueLedger,
+} from '../limits/pushFatigue.js';
 import { dispatchTokenOf, tokenHashOf } from '../store/sessionKeys.js';
 import type { Sessions } from '../store/sessions.js';
 import type { AuthenticatorInfo, DispatchInput, DispatchResult, Operation } from '../contract/operation.js';
@@ -71,20 +79,34 @@ export interface SendDispatchResult {
   userKeys?: AuthenticatorInfo[];
 }
 
-/** Loads the user's ledger, decides (limits/pushFatigue.ts) and saves an allowed reservation. */
+/** A user's ledger as read (undefined: none yet). */
+type LoadedLedger = { ledger: PushFatigueLedger | undefined };
+
+/** Loads the user's ledger (unless `loaded` already holds it), decides (limits/pushFatigue.ts) and saves an allowed reservation. */
 export async function reserveDispatch(
   { budget, dispatchLimits }: Pick<SendDispatchDependencies, 'budget' | 'dispatchLimits'>,
   workflowId: string,
   userHash: string,
   dispatchNumber: number,
   now: Date,
+  loaded?: LoadedLedger,
 ): Promise<{ allowed: true } | DispatchRefusal> {
-  const decision = decideDispatch((await budget.load(userHash)) ?? emptyLedger, workflowId, dispatchNumber, dispatchLimits, now.getTime());
+  const { ledger } = loaded ?? { ledger: await budget.load(userHash) };
+  const decision = decideDispatch(ledger ?? emptyLedger, workflowId, dispatchNumber, dispatchLimits, now.getTime());
   if (!decision.allowed) return decision;
   if (!decision.alreadyReserved) {
     await budget.savePending(userHash, workflowId, dispatchNumber, now, { stalePending: decision.stalePending, unanswered: decision.recentUnanswered });
   }
   return { allowed: true };
+}
+
+/** What `sendDispatch` read before deciding. */
+interface DispatchReads {
+  target: Awaited<ReturnType<DispatchTargetDirectory['get']>>;
+  /** How many keys the named user has (undefined when not read: registration, or no user name). */
+  userKeyCount: number | undefined;
+  /** The ledger of `budgetKey`, when that owner was known before the target was read. */
+  ledger: ({ budgetKey: string } & LoadedLedger) | undefined;
 }
 
 /**
@@ -104,14 +126,19 @@ export function createSendDispatch(deps: SendDispatchDependencies) {
     const { workflowId, operation, username, dispatch } = input;
     const now = deps.now();
     // The reads that do not depend on one another go out together: one database round trip of
-    // latency instead of three. The user's keys also go back to the workflow, for the redeem's
-    // request policy (so it needs no read of its own).
-    const [earlier, target, userKeys] = await Promise.all([
+    // latency instead of four. The push-fatigue ledger is among them when its owner is known
+    // before the target is read (the named user, or whom the operation's earlier dispatches
+    // counted against). The user's keys also go back to the workflow, for the redeem's request
+    // policy (so it needs no read of its own).
+    const knownBudgetKey = input.budgetKey ?? (username === undefined ? undefined : deps.userHashOf(username));
+    const [earlier, target, userKeys, knownLedger] = await Promise.all([
       deps.records.find(workflowId, dispatch.tokenHash),
       dispatch.dispatchTargetId ? deps.targets.get(dispatch.dispatchTargetId) : undefined,
       operation !== 'registration' && username ? deps.credentials.listForUser(username, deps.appId) : undefined,
+      knownBudgetKey === undefined ? undefined : deps.budget.load(knownBudgetKey),
     ]);
-    const result = earlier ?? (await dispatchOnce(input, now, target, userKeys?.length));
+    const ledger = knownBudgetKey === undefined ? undefined : { budgetKey: knownBudgetKey, ledger: knownLedger };
+    const result = earlier ?? (await dispatchOnce(input, now, { target, userKeyCount: userKeys?.length, ledger }));
     // Only an authentication's request names the user's keys (a deregistration removes them).
     if (operation !== 'authentication' || !userKeys?.length) return result;
     return { ...result, userKeys: userKeys.map(({ aaid, keyId }) => ({ aaid, keyId })) };
@@ -120,9 +147,7 @@ export function createSendDispatch(deps: SendDispatchDependencies) {
   async function dispatchOnce(
     { workflowId, operation, username, dispatch, dispatchNumber, budgetKey: operationBudgetKey }: SendDispatchInput,
     now: Date,
-    target: Awaited<ReturnType<DispatchTargetDirectory['get']>>,
-    /** How many keys the named user has (undefined when not read: registration, or no user name). */
-    userKeyCount: number | undefined,
+    { target, userKeyCount, ledger }: DispatchReads,
   ): Promise<SendDispatchResult> {
     const token = dispatchTokenOf(workflowId, dispatch.sessionId, deps.dispatchTokenKey);
     if (tokenHashOf(token) !== dispatch.tokenHash) {
@@ -151,7 +176,7 @@ export function createSendDispatch(deps: SendDispatchDependencies) {
     if (operationBudgetKey !== undefined && ownerKey !== undefined && ownerKey !== operationBudgetKey) return answer('dispatchTargetNotFound');
     const budgetKey = operationBudgetKey ?? ownerKey;
     if (budgetKey !== undefined) {
-      const reserved = await reserveDispatch(deps, workflowId, budgetKey, dispatchNumber, now);
+      const reserved = await reserveDispatch(deps, workflowId, budgetKey, dispatchNumber, now, ledger?.budgetKey === budgetKey ? ledger : undefined);
       if (!reserved.allowed) return refusal(reserved);
     }
     const counted = budgetKey === undefined ? {} : { budgetKey };

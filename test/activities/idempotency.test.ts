@@ -352,6 +352,14 @@ describe('one database read per step (issue 10)', () => {
     input: { operation: 'authentication', username: 'alice', sessionId: 's' } as OperationInput,
     ...(userKeys && { userKeys }),
   });
+  /** The first dispatch of wf-auth, for alice. */
+  const firstDispatch = {
+    workflowId: 'wf-auth',
+    operation: 'authentication',
+    username: 'alice',
+    dispatch: { sessionId: 's', operation: 'authentication', tokenHash: tokenHashOf(dispatchTokenOf('wf-auth', 's', deriveKeys(serverSecret).dispatchToken)), dispatcher: 'counting', timeoutSeconds: 300 },
+    dispatchNumber: 1,
+  } satisfies SendDispatchInput;
 
   it('verifying with a user name reads the user\'s keys once (no lookup per assertion), then moves the counter', async () => {
     const subject = await freshDatabase();
@@ -378,16 +386,20 @@ describe('one database read per step (issue 10)', () => {
     expect(await snapshot(subject)).toEqual(before);
   });
 
+  it('a dispatch to a named user reads record, keys and ledger at once, then writes its reservation and its record', async () => {
+    const subject = await freshDatabase();
+    await seedKeys(subject);
+    const counted = countingOperationsOf(subject);
+    const sent = await activitiesOver(counted.db).sendDispatch(firstDispatch);
+    expect(sent).toMatchObject({ dispatchResult: 'dispatched', budgetKey: expect.any(String) });
+    // The first three are issued together (one Promise.all); no second read of the ledger.
+    expect(counted.operations).toEqual(['dispatches.findOne', 'credentials.find', 'dispatchBudget.findOne', 'dispatchBudget.updateOne', 'dispatches.insertOne']);
+  });
+
   it('the redeem builds its request from the keys the dispatch carried, without a read, however often it runs', async () => {
     const subject = await freshDatabase();
     await seedKeys(subject);
-    const { userKeys } = await activitiesOver(subject).sendDispatch({
-      workflowId: 'wf-auth',
-      operation: 'authentication',
-      username: 'alice',
-      dispatch: { sessionId: 's', operation: 'authentication', tokenHash: tokenHashOf(dispatchTokenOf('wf-auth', 's', deriveKeys(serverSecret).dispatchToken)), dispatcher: 'counting', timeoutSeconds: 300 },
-      dispatchNumber: 1,
-    });
+    const { userKeys } = await activitiesOver(subject).sendDispatch(firstDispatch);
     const expected = comparableIssue(await activitiesOver(subject).issueRequest(redeem()));
     const before = await snapshot(subject);
     const counted = countingOperationsOf(subject);
