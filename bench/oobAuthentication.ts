@@ -591,6 +591,8 @@ interface ScaleReport {
   completeSeconds: number;
   /** Final statuses other than `succeeded`, by failure reason (or the status when not final). */
   notCompleted: Record<string, number>;
+  /** Pushes beyond the dispatches answered 200: operations started by a dispatch whose answer was a 503 (then sent again). */
+  extraPushes: number;
   /** Exchanges where the phone saw an error, although its flow may have succeeded (a response resent after a 503 meets 409). */
   phoneErrors: number;
   failures: number;
@@ -656,6 +658,7 @@ async function runScale(devices: Device[], count: number): Promise<ScaleReport> 
   const completeStarted = performance.now();
   let exchanged = 0;
   let phoneErrors = 0;
+  let extraPushes = 0;
   await run(
     Promise.all(
       devices.map(async (device, phoneIndex) => {
@@ -673,6 +676,14 @@ async function runScale(devices: Device[], count: number): Promise<ScaleReport> 
             if (failureSamples.length < 10) failureSamples.push(`phone: ${(error as Error).message}`);
           }
           if (++exchanged % 500 === 0) log(`scale: ${exchanged} exchanges done`);
+        }
+        // A dispatch answered 503 after its update budget had started its operation, which pushed;
+        // the retry pushed again for a second one. The phone answers every push it got.
+        for (;;) {
+          const extra = await device.push.nextMessage({ timeoutMs: 3_000 }).catch(() => undefined);
+          if (!extra) break;
+          extraPushes++;
+          await device.phone.redeem(parseDispatchPayload(extra.data)).catch(() => phoneErrors++);
         }
       }),
     ),
@@ -701,6 +712,7 @@ async function runScale(devices: Device[], count: number): Promise<ScaleReport> 
     completeSeconds,
     notCompleted: Object.fromEntries(outcomes),
     phoneErrors,
+    extraPushes,
     failures: failures + open.length - completed,
     failureSamples,
   };
@@ -829,7 +841,7 @@ async function main(): Promise<void> {
   printTables(levelReports, ratios);
   if (scale) {
     process.stdout.write(
-      `\nScale: ${scale.dispatched}/${scale.flows} flows open at once (dispatched in ${scale.dispatchSeconds} s); RSS MiB ${Object.entries(scale.open.processes).map(([name, m]) => `${name} ${fmt(m.rssMiB, 0)}`).join(', ')}; status over open flows p50 ${fmt(scale.open.status.p50)} / p99 ${fmt(scale.open.status.p99)} ms (${scale.open.status.unanswered} unanswered); completed ${scale.completed} in ${scale.completeSeconds} s, ${scale.failures} failures (not completed: ${JSON.stringify(scale.notCompleted)}; phone-side errors ${scale.phoneErrors})\n`,
+      `\nScale: ${scale.dispatched}/${scale.flows} flows open at once (dispatched in ${scale.dispatchSeconds} s); RSS MiB ${Object.entries(scale.open.processes).map(([name, m]) => `${name} ${fmt(m.rssMiB, 0)}`).join(', ')}; status over open flows p50 ${fmt(scale.open.status.p50)} / p99 ${fmt(scale.open.status.p99)} ms (${scale.open.status.unanswered} unanswered); completed ${scale.completed} in ${scale.completeSeconds} s, ${scale.failures} failures (not completed: ${JSON.stringify(scale.notCompleted)}; phone-side errors ${scale.phoneErrors}; extra pushes ${scale.extraPushes})\n`,
     );
     for (const sample of scale.failureSamples) process.stdout.write(`  ${sample}\n`);
   }
