@@ -16,7 +16,8 @@ import type { StatusResponse } from './dependencies.js';
  * through this API process (`changed`, after the update returned or was refused) starts a describe
  * at once, and until it lands a read of that workflow waits for it: whoever saw the change's answer
  * never reads the status from before it (read-your-writes), while polls of every other workflow go
- * on from memory.
+ * on from memory. When that describe fails, the status from before the change is dropped, not
+ * answered: the next read waits for a describe as if the workflow had never been read.
  *
  * Several API replicas: each has its own cache, and a replica learns of a change made through
  * another one by its own describes, so a poll there may answer a status older than the change by
@@ -128,21 +129,10 @@ export function createStatusCache({ describe, freshMs, maxStaleMs, maxEntries, n
     return running;
   }
 
-  /** A reader that cannot have a fresh status: the cached one while within `maxStaleMs`, else the error. */
-  async function withinStaleness(workflowId: string, reading: Promise<StatusResponse | undefined>): Promise<StatusResponse | undefined> {
-    try {
-      return await reading;
-    } catch (error) {
-      const entry = entries.peek(workflowId);
-      if (entry && now() - entry.readAt < maxStaleMs) return entry.status;
-      throw error;
-    }
-  }
-
   return {
     async read(workflowId) {
       const pending = pendingChanges.get(workflowId);
-      if (pending) return withinStaleness(workflowId, pending);
+      if (pending) return pending;
       const entry = entries.get(workflowId);
       if (entry === undefined) return refresh(workflowId);
       const age = now() - entry.readAt;
@@ -161,6 +151,10 @@ export function createStatusCache({ describe, freshMs, maxStaleMs, maxEntries, n
         if (pendingChanges.get(workflowId) === reading) pendingChanges.delete(workflowId);
       };
       reading.then(settled, (error: unknown) => {
+        // What is cached is from before the change: never answer it again. The next read waits
+        // for a describe (503 while Temporal does not answer), as for a workflow never read.
+        const entry = entries.peek(workflowId);
+        if (entry && !isFinal(entry.status)) entries.delete(workflowId);
         settled();
         onBackgroundError(workflowId, error);
       });

@@ -168,13 +168,17 @@ describe('status cache', () => {
     expect(temporal.describes).toHaveLength(3);
   });
 
-  it('after a change whose refresh fails, answers the known status within the hard bound', async () => {
+  it('after a change whose refresh fails, never answers the status from before the change: the next read waits for a describe', async () => {
     const { cache, temporal } = setup();
-    temporal.current.set('wf', status('tokenCreated', 1));
+    temporal.current.set('wf', status('clientAuthenticating', 1));
     await cache.read('wf');
+    temporal.current.set('wf', status('succeeded', 2));
     temporal.fail(new Error('unavailable'));
     cache.changed('wf');
-    expect(await cache.read('wf')).toMatchObject({ status: 'tokenCreated' });
+    await expect(cache.read('wf')).rejects.toThrow('unavailable');
+    await expect(cache.read('wf')).rejects.toThrow('unavailable');
+    temporal.fail(undefined);
+    expect(await cache.read('wf')).toMatchObject({ status: 'succeeded' });
   });
 
   it('after a change to a workflow never read, the first read joins the refresh the change started', async () => {
