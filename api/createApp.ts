@@ -8,6 +8,7 @@ import type { Config } from '../config/loadConfig.js';
 import { errorHandler, notFoundHandler } from './errorHandler.js';
 import { createLoadShedding } from './loadShedding.js';
 import { createHealthRouter } from './health.js';
+import { httpLogLevelOf } from './httpLogLevel.js';
 import { jsonBody } from './jsonBody.js';
 import { createOperations } from './operations.js';
 import { createWorkflowStatusCache } from './temporal/readStatus.js';
@@ -60,12 +61,9 @@ export function createApp({ client, db, config, logger, dispatcherIds = register
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      customLogLevel: (req, res, error) => {
-        if (error || res.statusCode >= 500) return 'error';
-        // Status polls and status streams are most of the traffic: their successes only at debug.
-        const path = ((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0]!;
-        return isStatusRead(req.method, path) && res.statusCode < 300 ? 'debug' : 'info';
-      },
+      // Successful status polls and status streams (most of the traffic) at debug only.
+      customLogLevel: (req, res, error) =>
+        httpLogLevelOf(req.method, ((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0]!, res.statusCode, error),
       autoLogging: { ignore: (req) => req.url === '/healthz' },
     }),
   );
@@ -123,7 +121,3 @@ export function createApp({ client, db, config, logger, dispatcherIds = register
   return app;
 }
 
-/** `POST /nevisfido/status` and `GET /nevisfido/status/{sessionId}/events`. */
-function isStatusRead(method: string | undefined, path: string): boolean {
-  return (method === 'POST' && path === '/nevisfido/status') || (method === 'GET' && /^\/nevisfido\/status\/[^/]+\/events$/.test(path));
-}
