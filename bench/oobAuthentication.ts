@@ -10,11 +10,13 @@
 // own, so Outband's cost over its engine is a ratio too. Each Outband level runs once per browser
 // mode: a browser polling status every 1 s (poll1000), every 250 ms (poll250), or following the
 // status event stream (sse). Figures: tables on stdout, JSON in bench/results/<date>.json and an
-// SVG chart of throughput and p99 against concurrency beside it.
+// SVG chart of throughput and p99 against concurrency beside it. After the sweep, an open loop at
+// half the best 1 s-polling throughput (flows started at a fixed pace) gives every HTTP step's
+// latency at half the peak rate.
 //
 //   npm run bench -- [--concurrency 1,5,10,25,50] [--flows 300] [--seconds 20] [--phones 50]
 //                    [--browsers poll1000,poll250,sse] [--warmup 30] [--temporal-db file|memory]
-//                    [--no-baseline] [--no-floor] [--tsx] [--verbose] [--cpu-prof <dir>] [--out <file.json>]
+//                    [--no-baseline] [--no-floor] [--no-half-peak] [--tsx] [--verbose] [--cpu-prof <dir>] [--out <file.json>]
 //   npm run bench -- --quick          concurrency 1,10; 8 s or 60 flows per level
 //   npm run bench -- --scale 10000    N out-of-band flows held open at once (RSS, status latency), then all completed
 //   The production build runs by default (dist/, pre-bundled workflows; built first when stale);
@@ -69,6 +71,7 @@ const { values: args } = parseArgs({
     'temporal-db': { type: 'string', default: 'file' },
     'no-baseline': { type: 'boolean', default: false },
     'no-floor': { type: 'boolean', default: false },
+    'no-half-peak': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     scale: { type: 'string' },
     tsx: { type: 'boolean', default: false },
@@ -89,6 +92,7 @@ const browserModes: BrowserMode[] = args.browsers.split(',').filter(Boolean).map
 const scaleFlowsPerPhone = 100;
 const phoneCount = Number(args.phones ?? Math.max(5, ...levels, Math.ceil(scaleFlows / scaleFlowsPerPhone)));
 const dist = !args.tsx;
+const halfPeak = !args['no-half-peak'] && browserModes.some((mode) => browserModeName(mode) === 'poll1000');
 const floorTaskQueue = 'bench-floor';
 if (levels.some((c) => !Number.isInteger(c) || c < 1) || !(maxFlows > 0) || !(levelSeconds > 0) || !['file', 'memory'].includes(temporalDb) || !(scaleFlows >= 0)) {
   throw new Error('usage: --concurrency 1,10,50 --flows <n ≥ 1> --seconds <s> --temporal-db file|memory --scale <n>');
@@ -388,6 +392,36 @@ async function runLevel<R>(devices: Device[], concurrency: number, flows: number
   return { results, wallSeconds: (performance.now() - begin) / 1000, timedOut };
 }
 
+/**
+ * Open loop: a flow starts every 1/`rate` s for `seconds`, whether or not earlier ones have ended
+ * (as users arrive), each on a phone that has no flow under way; none free is a failure of the
+ * load generator, not of the stack, and is reported as such.
+ */
+async function runAtRate<R>(devices: Device[], rate: number, seconds: number, flow: (device: Device) => Promise<R>): Promise<LevelRun<R> & { noFreePhone: number }> {
+  const free = [...devices];
+  const running: Promise<void>[] = [];
+  const results: R[] = [];
+  let noFreePhone = 0;
+  const begin = performance.now();
+  for (let index = 0; index < Math.round(rate * seconds) && !interrupted; index++) {
+    const due = begin + (index * 1000) / rate;
+    if (due > performance.now()) await sleep(due - performance.now());
+    const device = free.pop();
+    if (!device) {
+      noFreePhone++;
+      continue;
+    }
+    running.push(
+      flow(device).then((result) => {
+        results.push(result);
+        free.push(device);
+      }),
+    );
+  }
+  await Promise.all(running);
+  return { results, wallSeconds: (performance.now() - begin) / 1000, timedOut: false, noFreePhone };
+}
+
 interface ProcessFigures extends Partial<Memory> {
   cpuMsPerFlow?: number;
   cpuPercentOfOneCore?: number;
@@ -452,7 +486,12 @@ const round1 = (value: number) => Math.round(value * 10) / 10;
 /** One measured level of one series: the floor, Outband with one browser mode, or the baseline. */
 interface LevelReport {
   series: string;
+  /** Flows kept under way at once; 0 for an open-loop level (`ratePerSecond`). */
   concurrency: number;
+  /** Open loop: flows started per second, whatever the stack's pace (`--no-half-peak` leaves it out). */
+  ratePerSecond?: number;
+  /** Open loop: starts skipped because every phone was busy (the load generator's limit, not the stack's). */
+  noFreePhone?: number;
   flows: number;
   failures: number;
   wallSeconds: number;
@@ -487,7 +526,7 @@ function printTables(levels: LevelReport[], ratios: Json[]): void {
       row(
         [
           level.series,
-          level.concurrency,
+          level.ratePerSecond ? `${fmt(level.ratePerSecond)}/s` : level.concurrency,
           level.flows,
           fmt(level.flowsPerSecond),
           level.failures,
@@ -537,12 +576,16 @@ async function measureLevel(
   flow: (device: Device) => Promise<AnyFlowResult>,
   stepNames: readonly string[],
   own: readonly string[],
+  /** Open loop at this many flows per second instead of `concurrency` loops (`concurrency` is then 0). */
+  rate?: number,
 ): Promise<{ report: LevelReport; results: AnyFlowResult[] }> {
-  log(`${series}, concurrency ${concurrency}: up to ${maxFlows} flows or ${levelSeconds} s`);
+  log(rate ? `${series}, open loop at ${fmt(rate)} flows/s for ${levelSeconds} s` : `${series}, concurrency ${concurrency}: up to ${maxFlows} flows or ${levelSeconds} s`);
   for (const pid of Object.values(stack.pids)) resetPeak(pid);
   const before = cpuSnapshot();
   const shedBefore = shedRetries;
-  const level = await run(runLevel(devices, concurrency, maxFlows, levelSeconds, flow));
+  const level: LevelRun<AnyFlowResult> & { noFreePhone?: number } = await run(
+    rate ? runAtRate(devices, rate, levelSeconds, flow) : runLevel(devices, concurrency, maxFlows, levelSeconds, flow),
+  );
   // Browsers still watching finish within an interval; their calls belong to this level.
   const browsers = await Promise.all(level.results.map((r) => r.browser).filter((b): b is Promise<BrowserFigures> => b !== undefined));
   const processes = processFigures(before, level.results.length, level.wallSeconds);
@@ -560,6 +603,7 @@ async function measureLevel(
   const report: LevelReport = {
     series,
     concurrency,
+    ...(rate && { ratePerSecond: round1(rate), noFreePhone: level.noFreePhone ?? 0 }),
     flows: ok.length,
     failures: failures.length,
     wallSeconds: round1(level.wallSeconds),
@@ -795,11 +839,17 @@ async function main(): Promise<void> {
         levelReports.push((await measureLevel('in-process baseline', devices, concurrency, baseline.flow, ['sendDispatch', 'pushWait', 'issueRequest', 'sign', 'verifyResponse', 'settleDispatch', 'endToEnd'], [])).report);
       }
     }
+    // Every HTTP step at half the peak rate: an open loop at half the best 1 s-polling throughput
+    // of the sweep above, so the step latencies are those of a stack with room to spare.
+    const peak = Math.max(0, ...levelReports.filter((l) => l.series === 'outband poll1000').map((l) => l.flowsPerSecond));
+    if (halfPeak && peak > 0) {
+      levelReports.push((await measureLevel('outband poll1000 ½ peak', devices, 0, (device) => apiFlow(device, parseBrowserMode('poll1000')), steps, ['api', 'worker'], peak / 2)).report);
+    }
   } finally {
     await baseline?.close();
   }
   const ratios = levelReports
-    .filter((level) => level.series.startsWith('outband'))
+    .filter((level) => level.series.startsWith('outband') && !level.ratePerSecond)
     .map((level) => {
       const at = (series: string) => levelReports.find((x) => x.series === series && x.concurrency === level.concurrency)?.flowsPerSecond;
       const [floorRate, baselineRate] = [at('engine floor'), at('in-process baseline')];
@@ -849,8 +899,8 @@ async function main(): Promise<void> {
   await mkdir(new URL('.', `file://${args.out}`).pathname, { recursive: true });
   await writeFile(args.out, `${JSON.stringify(report, null, 2)}\n`);
   if (levelReports.length) {
-    const series: ChartSeries[] = [...new Set(levelReports.map((l) => l.series))].map((name) => {
-      const of = levelReports.filter((l) => l.series === name && l.flows > 0);
+    const series: ChartSeries[] = [...new Set(levelReports.filter((l) => !l.ratePerSecond).map((l) => l.series))].map((name) => {
+      const of = levelReports.filter((l) => l.series === name && l.flows > 0 && !l.ratePerSecond);
       return { name, throughput: of.map((l) => [l.concurrency, l.flowsPerSecond]), p99: of.map((l) => [l.concurrency, l.steps.endToEnd?.p99 ?? NaN]) };
     });
     const chart = args.out.replace(/\.json$/, '') + '.svg';
