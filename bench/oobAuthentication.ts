@@ -329,7 +329,8 @@ async function createBaseline() {
       if (tokenHashOf(nmaData.token) !== tokenHashOf(token)) throw new Error('the push carried another token');
       lap('pushWait');
       step = 'issueRequest';
-      const issued = await activities.issueRequest({ workflowId, input });
+      // The keys the dispatch read, as the workflow hands them to the redeem (no read of its own).
+      const issued = await activities.issueRequest({ workflowId, input, ...(sent.userKeys && { userKeys: sent.userKeys }) });
       if (!issued.issued) throw new Error(`issueRequest: ${issued.reason}`);
       lap('issueRequest');
       step = 'sign';
