@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { Operation, OperationState, ReturnUafRequest } from '../../contract/operation.js';
-import { statusMemoKey } from '../../contract/statusMemo.js';
 import { tokenHashOf, workflowIdOfToken } from '../../store/sessionKeys.js';
 import { redeemUpdate } from '../../workflows/messages.js';
 import { ApiError } from '../apiError.js';
-import type { OperationsDependencies } from './dependencies.js';
+import type { OperationsDependencies, StatusResponse } from './dependencies.js';
 import { refreshingStatusOf } from './statusRefresh.js';
 import { hasEnded } from './toApiError.js';
-import { grpcStatus, hasGrpcCode, unavailable, updateAttemptMs, withUpdateRecovery } from './withUpdateRecovery.js';
+import { withUpdateRecovery } from './withUpdateRecovery.js';
 
 export interface RedeemRequest {
   token: string;
@@ -57,8 +56,10 @@ export async function redeemToken(
   // (measured on Temporal 1.32: a completed update's result is returned even once the run has
   // closed). A retry is useful only while the UAF request awaits its response; past that, the same
   // redeem sent again is a second redeem of a spent token. A deregistration ends with its request
-  // (there is no response to wait for), so its retry always gets the same request.
-  if (answer !== undefined && operation !== 'deregistration' && (await operationHasEnded(client, handle))) {
+  // (there is no response to wait for), so its retry always gets the same request. The status read
+  // is the one the redeem's own change started (statusCache.ts `changed`): a describe begun after
+  // the update answered, shared with the browser's next poll rather than one more of its own.
+  if (answer !== undefined && operation !== 'deregistration' && endedIn(await statusCache.read(workflowId))) {
     throw new ApiError('tokenAlreadyRedeemed', 'The operation of this token has ended.');
   }
   return answer;
@@ -87,17 +88,7 @@ async function notFoundError(handle: WorkflowHandle, operation: Operation, cause
   return new ApiError('tokenAlreadyRedeemed', 'The operation of this token has ended.', undefined, { cause });
 }
 
-/**
- * Whether the operation has ended: its status memo, read by one describe (the worker is not woken),
- * bounded like the update; a 503 here is safe, the phone's retry gets the same answer.
- */
-async function operationHasEnded(client: Client, handle: WorkflowHandle): Promise<boolean> {
-  try {
-    const { status, memo } = await client.withDeadline(Date.now() + updateAttemptMs, () => handle.describe());
-    const state = memo?.[statusMemoKey] as OperationState | undefined;
-    return status.name !== 'RUNNING' || state?.status === 'succeeded' || state?.status === 'failed';
-  } catch (error) {
-    if (hasGrpcCode(error, grpcStatus.unavailable) || hasGrpcCode(error, grpcStatus.deadlineExceeded)) throw unavailable(error);
-    throw error;
-  }
+/** Whether a status says the operation is over (a workflow no longer there is over too). */
+function endedIn(status: StatusResponse | undefined): boolean {
+  return status === undefined || status.status === 'succeeded' || status.status === 'failed';
 }
