@@ -86,6 +86,16 @@ export interface DispatchInput {
   timeoutSeconds: number;
 }
 
+/**
+ * What an update that moves an operation answers besides its own answer: the operation's status as
+ * the update left it (contract/statusMemo.ts `statusMemoOf`: never a token). The API caches it
+ * (api/temporal/statusCache.ts) instead of describing the workflow after every change, and strips
+ * it before answering its own caller. Absent in answers of workflows started by an older version.
+ */
+export interface StatusAfter {
+  statusAfter?: OperationState;
+}
+
 export interface DispatchAnswer {
   sessionId: string;
   dispatchResult: DispatchResult;

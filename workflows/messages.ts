@@ -11,23 +11,24 @@ import type {
   RedeemInput,
   ReturnUafRequest,
   ServerResponse,
+  StatusAfter,
   SubmitResponseInput,
   WatchResult,
 } from '../contract/operation.js';
 
 /** Issues (once) and returns the UAF request of an in-band operation. */
-export const issueRequestUpdate = defineUpdate<ReturnUafRequest>('issueRequest');
+export const issueRequestUpdate = defineUpdate<ReturnUafRequest & StatusAfter>('issueRequest');
 /** The client's UAF response; answers the ServerResponse or fails with a coded ApplicationFailure. */
-export const submitResponseUpdate = defineUpdate<ServerResponse, [SubmitResponseInput]>('submitResponse');
+export const submitResponseUpdate = defineUpdate<ServerResponse & StatusAfter, [SubmitResponseInput]>('submitResponse');
 /** The client reports an error instead of a response (FIDO client error code). */
 export const clientErrorSignal = defineSignal<[{ clientErrorCode: number }]>('clientError');
 export const cancelSignal = defineSignal('cancel');
 export const statusQuery = defineQuery<OperationState>('status');
 /** Out-of-band: dispatches the first token (update-with-start) or a fallback one (`redispatch`). */
-export const dispatchUpdate = defineUpdate<DispatchAnswer, [DispatchInput]>('dispatch');
-export const redispatchUpdate = defineUpdate<DispatchAnswer, [DispatchInput]>('redispatch');
+export const dispatchUpdate = defineUpdate<DispatchAnswer & StatusAfter, [DispatchInput]>('dispatch');
+export const redispatchUpdate = defineUpdate<DispatchAnswer & StatusAfter, [DispatchInput]>('redispatch');
 /** The phone redeems a token: the UAF request, or nothing when the user denies. */
-export const redeemUpdate = defineUpdate<ReturnUafRequest | undefined, [RedeemInput]>('redeem');
+export const redeemUpdate = defineUpdate<(ReturnUafRequest & StatusAfter) | undefined, [RedeemInput]>('redeem');
 
 /**
  * Long-wait for the next status change after `version` (answers at once if there was one): the

@@ -11,6 +11,7 @@ import type {
   RedeemInput,
   ReturnUafRequest,
   ServerResponse,
+  StatusAfter,
   SubmitResponseInput,
   WatchResult,
 } from '../contract/operation.js';
@@ -100,8 +101,8 @@ export class OperationSession {
     if (this.input.outOfBand) refuse('operationClosed', 'An out-of-band operation issues its request on redeem.');
   }
 
-  /** Issues the UAF request once; a repeated call answers the same request. */
-  async issueRequest(sessionId = this.input.sessionId): Promise<ReturnUafRequest> {
+  /** Issues the UAF request once; a repeated call answers the same request (with the status now). */
+  async issueRequest(sessionId = this.input.sessionId): Promise<ReturnUafRequest & StatusAfter> {
     if (!this.request) {
       const issued = await this.run(() =>
         activities.issueRequest({
@@ -118,7 +119,7 @@ export class OperationSession {
       // Deregistration has no client response: removing the credentials was the operation.
       if (this.input.operation === 'deregistration') this.succeed({ userId: this.input.username });
     }
-    return this.request.returnUafRequest;
+    return this.withStatus(this.request.returnUafRequest);
   }
 
   // ---- out-of-band: dispatch, fallback, redeem ----
@@ -134,7 +135,7 @@ export class OperationSession {
     }
   }
 
-  async dispatch(input: DispatchInput): Promise<DispatchAnswer> {
+  async dispatch(input: DispatchInput): Promise<DispatchAnswer & StatusAfter> {
     const superseded = this.input.outOfBand?.sessionPolicy === 'latest-only' ? this.tokens.filter((t) => t.state === 'pending') : [];
     for (const token of superseded) token.state = 'superseded';
     const token: TokenSession = {
@@ -176,12 +177,12 @@ export class OperationSession {
     };
     this.state.updatedAt = Date.now();
     this.publishStatus();
-    return {
+    return this.withStatus({
       sessionId: input.sessionId,
       dispatchResult: sent.dispatchResult,
       dispatcherInformation: sent.dispatcherInformation,
       ...(sent.payloadEncryptionKey && { payloadEncryptionKey: sent.payloadEncryptionKey }),
-    };
+    });
   }
 
   assertCanRedeem({ tokenHash, operation }: RedeemInput): void {
@@ -193,7 +194,7 @@ export class OperationSession {
     if (Date.now() >= token.expiresAt) refuse('tokenExpired', 'The token has expired.');
   }
 
-  async redeem({ tokenHash, deny, channelLinkingAnswer }: RedeemInput): Promise<ReturnUafRequest | undefined> {
+  async redeem({ tokenHash, deny, channelLinkingAnswer }: RedeemInput): Promise<(ReturnUafRequest & StatusAfter) | undefined> {
     const token = this.tokens.find((t) => t.tokenHash === tokenHash)!;
     token.state = 'redeemed'; // spent, whatever happens next
     this.state.tokenInformation = { ...this.state.tokenInformation, tokenResult: 'tokenRedeemed' };
@@ -234,7 +235,7 @@ export class OperationSession {
     if (this.input.operation === 'deregistration') refuse('operationClosed', 'A deregistration takes no response.');
   }
 
-  async submitResponse({ uafResponse, asmStatusCode }: SubmitResponseInput): Promise<ServerResponse> {
+  async submitResponse({ uafResponse, asmStatusCode }: SubmitResponseInput): Promise<ServerResponse & StatusAfter> {
     const request = this.request!;
     this.responding = true;
     try {
@@ -253,7 +254,7 @@ export class OperationSession {
         refuse(verified.code, verified.message, verified.uafStatusCode);
       }
       this.succeed({ userId: verified.userId, authenticators: verified.authenticators });
-      return { statusCode: UafStatusCode.ok, additionalTokens: [{ type: 'JWT', value: verified.deviceToken }] };
+      return this.withStatus({ statusCode: UafStatusCode.ok, additionalTokens: [{ type: 'JWT', value: verified.deviceToken }] });
     } finally {
       this.responding = false;
     }
@@ -322,6 +323,15 @@ export class OperationSession {
     if (uafStatusCode !== undefined) this.state.uafStatusCode = uafStatusCode;
     if (finalSessionId) this.state.finalSessionId = finalSessionId;
     this.changed();
+  }
+
+  /**
+   * An update's answer with the status it leaves (contract/operation.ts `StatusAfter`), for the
+   * API's status cache. Added where the answer is made, not by a wrapper around the handler: an
+   * extra await there would move the update's completion in history (replay would fail).
+   */
+  private withStatus<T extends object>(answer: T): T & StatusAfter {
+    return { ...answer, statusAfter: statusMemoOf(this.state) };
   }
 
   private changed(): void {

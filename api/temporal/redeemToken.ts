@@ -5,6 +5,7 @@ import { tokenHashOf, workflowIdOfToken } from '../../store/sessionKeys.js';
 import { redeemUpdate } from '../../workflows/messages.js';
 import { ApiError } from '../apiError.js';
 import type { OperationsDependencies, StatusResponse } from './dependencies.js';
+import type { StatusCache } from './statusCache.js';
 import { refreshingStatusOf } from './statusRefresh.js';
 import { hasEnded } from './toApiError.js';
 import { withUpdateRecovery } from './withUpdateRecovery.js';
@@ -56,10 +57,8 @@ export async function redeemToken(
   // (measured on Temporal 1.32: a completed update's result is returned even once the run has
   // closed). A retry is useful only while the UAF request awaits its response; past that, the same
   // redeem sent again is a second redeem of a spent token. A deregistration ends with its request
-  // (there is no response to wait for), so its retry always gets the same request. The status read
-  // is the one the redeem's own change started (statusCache.ts `changed`): a describe begun after
-  // the update answered, shared with the browser's next poll rather than one more of its own.
-  if (answer !== undefined && operation !== 'deregistration' && endedIn(await statusCache.read(workflowId))) {
+  // (there is no response to wait for), so its retry always gets the same request.
+  if (answer !== undefined && operation !== 'deregistration' && (await endedSinceRedeemed(statusCache, workflowId))) {
     throw new ApiError('tokenAlreadyRedeemed', 'The operation of this token has ended.');
   }
   return answer;
@@ -87,6 +86,24 @@ async function notFoundError(handle: WorkflowHandle, operation: Operation, cause
   if (state?.failureReason === 'tokenExpired') return new ApiError('tokenExpired', 'The token has expired.', undefined, { cause });
   return new ApiError('tokenAlreadyRedeemed', 'The operation of this token has ended.', undefined, { cause });
 }
+
+/**
+ * Whether the operation of a redeem that just answered has ended. The answer's own status (cached
+ * by `refreshingStatusOf`) says so when this process saw the end; a status changed seconds ago is
+ * this redeem's own (or its retry's, after a 503): the operation awaits its response. Only an older
+ * one is the deduplicated answer of an earlier redeem, and Temporal is asked (one describe). A
+ * replica that did not see the end may thus answer a retry sent within those seconds with the same
+ * UAF request again: it is the request the phone already holds, for a challenge that is spent.
+ */
+async function endedSinceRedeemed(statusCache: Pick<StatusCache, 'read' | 'readFresh'>, workflowId: string): Promise<boolean> {
+  const cached = await statusCache.read(workflowId);
+  if (endedIn(cached)) return true;
+  if (Date.now() - Date.parse(cached!.timestamp) < ownAnswerMs) return false;
+  return endedIn(await statusCache.readFresh(workflowId));
+}
+
+/** How recent a redeem's status must be to be this call's own (covers the update's 503 budget and a retry after it, with room for clock skew). */
+const ownAnswerMs = 10_000;
 
 /** Whether a status says the operation is over (a workflow no longer there is over too). */
 function endedIn(status: StatusResponse | undefined): boolean {

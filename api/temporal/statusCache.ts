@@ -12,6 +12,9 @@ import type { StatusResponse } from './dependencies.js';
  *   not answer within its deadline, as without the cache);
  * - `succeeded` or `failed`: final, answered without any describe again.
  *
+ * An update that moved the operation through this process and answered the status it left
+ * (`put`) fills the entry without any describe: the browser's next poll sees the change at once.
+ *
  * One describe per workflow at a time (single flight): concurrent readers join it. A change made
  * through this API process (`changed`, after the update returned or was refused) starts a describe
  * at once, and until it lands a read of that workflow waits for it: whoever saw the change's answer
@@ -32,6 +35,11 @@ export interface StatusCache {
   readFresh(workflowId: string): Promise<StatusResponse | undefined>;
   /** An operation changed (or a change was refused): refresh its status now, in the background. */
   changed(workflowId: string): void;
+  /**
+   * An operation changed and its update answered the status it left (`statusAfter`,
+   * contract/operation.ts): stored as a describe's answer would be (never backwards), no describe.
+   */
+  put(workflowId: string, status: StatusResponse): void;
   /** The workflow a fallback session's id leads to (read from the session index once: it never changes). */
   aliasOf(sessionWorkflowId: string): string | undefined;
   setAlias(sessionWorkflowId: string, workflowId: string): void;
@@ -142,6 +150,12 @@ export function createStatusCache({ describe, freshMs, maxStaleMs, maxEntries, n
       return entry.status;
     },
     readFresh: (workflowId) => refreshFromNow(workflowId),
+    put(workflowId, status) {
+      store(workflowId, status, { at: now(), sequence: ++sequence });
+      // Reads need not wait for a refresh an earlier change started: this status is at least as
+      // new (a describe landing later cannot move it backwards: `store`).
+      pendingChanges.delete(workflowId);
+    },
     changed(workflowId) {
       const entry = entries.peek(workflowId);
       if (entry && isFinal(entry.status)) return;

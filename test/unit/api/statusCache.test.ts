@@ -232,6 +232,26 @@ describe('status cache', () => {
     expect(temporal.describes).toEqual(['a', 'b', 'c', 'b']);
   });
 
+  it('a status an update answered (put) is read from memory at once, even while a refresh an earlier change started is still out', async () => {
+    const { cache, temporal } = setup();
+    temporal.current.set('wf', status('tokenCreated', 1));
+    temporal.hold();
+    cache.changed('wf'); // e.g. a refused call: a refresh is out, reads would wait for it
+    cache.put('wf', status('clientAuthenticating', 2));
+    expect(await cache.read('wf')).toEqual(status('clientAuthenticating', 2));
+    // The refresh lands later with what Temporal held before: the answered status stays.
+    await temporal.releaseAll();
+    expect(await cache.read('wf')).toEqual(status('clientAuthenticating', 2));
+    expect(temporal.describes).toEqual(['wf']);
+  });
+
+  it('a put never moves a status backwards: an older answer (a deduplicated retry) leaves a final status final', async () => {
+    const { cache } = setup();
+    cache.put('wf', status('succeeded', 3, { userId: 'alice' }));
+    cache.put('wf', status('clientAuthenticating', 2));
+    expect(await cache.read('wf')).toEqual(status('succeeded', 3, { userId: 'alice' }));
+  });
+
   it('remembers where a fallback session leads, within the same bound', () => {
     const { cache } = setup({ maxEntries: 1 });
     cache.setAlias('session-1', 'wf');
