@@ -120,4 +120,3 @@ export function createApp({ client, db, config, logger, dispatcherIds = register
   app.use(errorHandler);
   return app;
 }
-
