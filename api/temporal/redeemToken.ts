@@ -5,7 +5,7 @@ import { tokenHashOf, workflowIdOfToken } from '../../store/sessionKeys.js';
 import { redeemUpdate } from '../../workflows/messages.js';
 import { ApiError } from '../apiError.js';
 import type { OperationsDependencies, StatusResponse } from './dependencies.js';
-import type { StatusCache } from './statusCache.js';
+import { isFinal, type StatusCache } from './statusCache.js';
 import { refreshingStatusOf } from './statusRefresh.js';
 import { hasEnded } from './toApiError.js';
 import { withUpdateRecovery } from './withUpdateRecovery.js';
@@ -107,5 +107,5 @@ const ownAnswerMs = 10_000;
 
 /** Whether a status says the operation is over (a workflow no longer there is over too). */
 function endedIn(status: StatusResponse | undefined): boolean {
-  return status === undefined || status.status === 'succeeded' || status.status === 'failed';
+  return status === undefined || isFinal(status);
 }

@@ -181,7 +181,8 @@ export function createStatusCache({ describe, freshMs, maxStaleMs, maxEntries, n
   };
 }
 
-const isFinal = ({ status }: StatusResponse) => status === 'succeeded' || status === 'failed';
+/** `succeeded` or `failed`: an operation's last status. */
+export const isFinal = ({ status }: StatusResponse): boolean => status === 'succeeded' || status === 'failed';
 
 /** How far along an operation is: it only moves forward (tokenCreated → client… → succeeded | failed). */
 function progressOf({ status }: StatusResponse): number {
