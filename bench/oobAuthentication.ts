@@ -134,12 +134,18 @@ let rpKey: string;
 
 /** Calls answered 503 + Retry-After (load shed) and sent again after the wait, as an RP or a phone app would. */
 let shedRetries = 0;
-const maxShedRetries = 10;
+/**
+ * How long a client keeps resending a call answered 503 + Retry-After: a minute, inside the
+ * 2-minute life of a UAF request (a user watching a spinner; an RP backend with a deadline).
+ */
+const shedRetryBudgetMs = 60_000;
+const mayRetryShed = (firstSentAt: number) => !interrupted && performance.now() - firstSentAt < shedRetryBudgetMs;
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
-  for (let attempt = 0; ; attempt++) {
+  const firstSentAt = performance.now();
+  for (;;) {
     const answer = await postOnce(path, body, headers);
-    if (answer.status !== 503 || answer.retryAfter === undefined || attempt >= maxShedRetries || interrupted) return answer;
+    if (answer.status !== 503 || answer.retryAfter === undefined || !mayRetryShed(firstSentAt)) return answer;
     shedRetries++;
     await sleep(answer.retryAfter * 1000);
   }
@@ -167,7 +173,7 @@ function timedFetch(device: () => Device): typeof fetch {
     const started = performance.now();
     let response = await fetch(input, { ...init, signal: AbortSignal.timeout(requestTimeoutMs) });
     // A shed call (503 + Retry-After) is sent again after the wait, as the phone app would.
-    for (let attempt = 0; response.status === 503 && response.headers.has('retry-after') && attempt < maxShedRetries && !interrupted; attempt++) {
+    while (response.status === 503 && response.headers.has('retry-after') && mayRetryShed(started)) {
       shedRetries++;
       await response.arrayBuffer();
       await sleep(Number(response.headers.get('retry-after')) * 1000);
@@ -875,6 +881,8 @@ async function main(): Promise<void> {
     loadAverageAtStart,
     loadAverageAtEnd: loadavg().map((value) => Math.round(value * 100) / 100),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    // Tuning the caller's shell passed to the worker and api (WORKER_*, API_*, MALLOC_*), for A/B runs.
+    settings: Object.fromEntries(Object.entries(process.env).filter(([key]) => /^(WORKER_|API_|STATUS_CACHE_|MALLOC_)/.test(key))),
     options: { concurrency: levels, flowsPerLevel: maxFlows, secondsPerLevel: levelSeconds, phones: phoneCount, warmupFlows, temporalDb, browsers: browserModes.map(browserModeName), runtime: dist ? 'dist (compiled, pre-built workflow bundle)' : 'tsx' },
     notes: [
       'Every process (Temporal, FerretDB, FCM emulator, worker, api, the floor worker and this bench with its simulated phones and browsers) shares the same machine.',

@@ -35,6 +35,8 @@ export interface Config {
   maxInFlight: number;
   /** Workflows a worker keeps in memory between their tasks (the rest are replayed from history on their next task). */
   maxCachedWorkflows: number;
+  /** The worker's task slots and V8 context mode (worker/main.ts; chosen by measurement, docs/benchmarks.md). */
+  workerTuning: { workflowTaskSlots: number; localActivitySlots: number; reuseV8Context: boolean };
   /** Push-fatigue limits (our extension; README "Configuration"). */
   dispatchLimits: { maxPending: number; maxFallbacks: number; backOffAfterUnanswered: number; backOffSeconds: number };
   /** Dispatch targets one user may have (beyond: 409 `tooManyTargets`). */
@@ -138,6 +140,9 @@ const variables = {
   DISPATCH_PLUGINS: commaList.optional(),
   API_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(32),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).max(100_000).default(250),
+  WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).max(1_000).default(40),
+  WORKER_LOCAL_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1_000).default(100),
+  WORKER_REUSE_V8_CONTEXT: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true').transform((v) => v === 'true'),
   // Read by the patched SDK in the workflow threads (patches/@temporalio+worker+*.patch); validated here.
   WORKER_WORKFLOW_STACK_TRACES: flag,
   DISPATCH_MAX_PENDING: z.coerce.number().int().min(1).max(100).default(3),
@@ -218,6 +223,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dispatchPlugins: v.DISPATCH_PLUGINS ?? [],
     maxInFlight: v.API_MAX_IN_FLIGHT,
     maxCachedWorkflows: v.WORKER_MAX_CACHED_WORKFLOWS,
+    workerTuning: {
+      workflowTaskSlots: v.WORKER_WORKFLOW_TASK_SLOTS,
+      localActivitySlots: v.WORKER_LOCAL_ACTIVITY_SLOTS,
+      reuseV8Context: v.WORKER_REUSE_V8_CONTEXT,
+    },
     maxTargetsPerUser: v.DISPATCH_MAX_TARGETS,
     dispatchLimits: {
       maxPending: v.DISPATCH_MAX_PENDING,

@@ -51,6 +51,9 @@ try {
     // An open flow waits minutes for its phone: past this many, its state leaves memory and is
     // replayed from its ~30 events on its next task (docs/benchmarks.md "Scale").
     maxCachedWorkflows: config.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: config.workerTuning.workflowTaskSlots,
+    maxConcurrentLocalActivityExecutions: config.workerTuning.localActivitySlots,
+    reuseV8Context: config.workerTuning.reuseV8Context,
   });
   if (config.metrics.workerPort !== undefined) {
     metricsServer = await startMetricsServer({
