@@ -48,7 +48,7 @@ export interface BenchStack {
 const outbandVariables = [
   'PORT', 'PUBLIC_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'MONGODB_URI', 'RP_API_KEYS',
   'UAF_APP_ID', 'UAF_TRUSTED_FACETS', 'UAF_METADATA_DIR', 'LINK_BASE_URL', 'FCM_EMULATOR_HOST',
-  'GOOGLE_APPLICATION_CREDENTIALS', 'PAYLOAD_CODEC_KEY', 'SERVER_SECRET', 'FCM_EMULATOR_LISTEN',
+  'GOOGLE_APPLICATION_CREDENTIALS', 'PAYLOAD_CODEC_KEY', 'SERVER_SECRET', 'FCM_EMULATOR_LISTEN', 'METRICS_API_KEYS',
 ];
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, died: Promise<never>): Promise<void> {
@@ -149,6 +149,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       MONGODB_URI: `mongodb://127.0.0.1:${ferretPort}/outband_bench`,
       FCM_EMULATOR_HOST: `127.0.0.1:${fcmPort}`,
       RP_API_KEYS: `bench-${randomBytes(24).toString('base64url')}`,
+      // The bench reads the API's own latency histograms (bench/apiHistogram.ts).
+      METRICS_API_KEYS: `bench-metrics-${randomBytes(24).toString('base64url')}`,
       PAYLOAD_CODEC_KEY: randomBytes(32).toString('base64'),
       SERVER_SECRET: randomBytes(32).toString('base64'),
       ...options.extraEnv,

@@ -24,7 +24,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { execSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
@@ -54,6 +54,7 @@ import { UafStatusCode } from '../uaf/statusCodes.js';
 import { dispatchTokenOf, newSessionId, tokenHashOf, userHashOf, workflowIdOf } from '../store/sessionKeys.js';
 import { startBenchStack, type BenchStack, type TemporalDb } from './benchStack.js';
 import { summarize, type LatencySummary } from './latencyStats.js';
+import { bucketsBetween, routeBuckets, summarizeBuckets, type Buckets, type ServerLatency } from './apiHistogram.js';
 import { readCpuSeconds, readMemory, resetPeak, type Memory } from './processStats.js';
 import { browserModeName, parseBrowserMode, watchLikeABrowser, type BrowserFigures, type BrowserMode } from './browsers.js';
 import { renderChart, type ChartSeries } from './chart.js';
@@ -464,6 +465,16 @@ function totalCpu(processes: Record<string, ProcessFigures>): number {
   return Math.round(Object.values(processes).reduce((sum, p) => sum + (p.cpuMsPerFlow ?? 0), 0) * 10) / 10;
 }
 
+/** The API's histogram of status calls now (undefined when /metrics does not answer: the figure is left out). */
+async function apiStatusBuckets(): Promise<Buckets | undefined> {
+  try {
+    const response = await fetch(`${stack.apiUrl}/metrics`, { headers: { authorization: `Bearer ${stack.env.METRICS_API_KEYS}` }, signal: AbortSignal.timeout(10_000) });
+    return response.ok ? routeBuckets(await response.text(), 'POST', '/nevisfido/status') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 // ---------------------------------------------------------------- Temporal's share of one flow
 
 async function historyOf(sessionId: string): Promise<{ events: number; counts: Record<string, number>; sequence: string[] }> {
@@ -518,6 +529,10 @@ interface LevelReport {
   browserStatus?: LatencySummary & { unanswered: number };
   /** From the phone's answer until the browser saw `succeeded` (ms). */
   browserLag?: LatencySummary;
+  /** Every status call of the level as the API timed it (its histogram: no client queueing). */
+  apiStatus?: ServerLatency;
+  /** This bench process's event loop delay during the level (ms): what its client-side times carry of its own. */
+  benchLoopDelay: { p50: number; p99: number };
 }
 
 function printTables(levels: LevelReport[], ratios: Json[]): void {
@@ -549,6 +564,11 @@ function printTables(levels: LevelReport[], ratios: Json[]): void {
   out.push('', 'Processes per level: peak RSS MiB · CPU ms per flow');
   for (const level of levels) {
     out.push(`${level.series.padStart(22)}  ${String(level.concurrency).padStart(4)}  ${Object.entries(level.processes).map(([name, fig]) => `${name} ${fmt(fig.peakRssMiB, 0)} · ${fmt(fig.cpuMsPerFlow)}`).join(' | ')}`);
+  }
+  out.push('', 'Status as the API timed it (its histogram; p50 / p99 estimated within buckets) · this bench\'s event loop delay p50 / p99 (ms)');
+  for (const level of levels) {
+    const api = level.apiStatus;
+    out.push(`${level.series.padStart(22)}  ${String(level.concurrency).padStart(4)}  ${api ? `${api.count} calls, ${fmt(api.p50)} / ${fmt(api.p99)}, ${fmt(api.within50msPercent)} % within 50 ms` : '–'} · loop ${fmt(level.benchLoopDelay.p50)} / ${fmt(level.benchLoopDelay.p99)}`);
   }
   if (ratios.length) {
     out.push('', 'Ratios (throughput at the same concurrency): Outband ÷ engine floor, Outband ÷ in-process baseline');
@@ -590,12 +610,18 @@ async function measureLevel(
   for (const pid of Object.values(stack.pids)) resetPeak(pid);
   const before = cpuSnapshot();
   const shedBefore = shedRetries;
+  const statusBefore = await apiStatusBuckets();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const level: LevelRun<AnyFlowResult> & { noFreePhone?: number } = await run(
     rate ? runAtRate(devices, rate, levelSeconds, flow) : runLevel(devices, concurrency, maxFlows, levelSeconds, flow),
   );
   // Browsers still watching finish within an interval; their calls belong to this level.
   const browsers = await Promise.all(level.results.map((r) => r.browser).filter((b): b is Promise<BrowserFigures> => b !== undefined));
   const processes = processFigures(before, level.results.length, level.wallSeconds);
+  loopDelay.disable();
+  const statusAfter = await apiStatusBuckets();
+  const apiStatus = statusBefore && statusAfter ? summarizeBuckets(bucketsBetween(statusBefore, statusAfter)) : undefined;
   const ok = level.results.filter((r) => !r.failure);
   const failures = level.results.filter((r) => r.failure);
   const steps: Record<string, LatencySummary> = {};
@@ -625,6 +651,8 @@ async function measureLevel(
     ...(ok.some((r) => r.statusCalls !== undefined) && { statusCallsPerFlow: Math.round((ok.reduce((n, r) => n + (r.statusCalls ?? 0), 0) / Math.max(ok.length, 1)) * 100) / 100 }),
     ...(statusMs.length && { browserStatus: { ...summarize(statusMs), unanswered: browsers.reduce((n, b) => n + b.unanswered, 0) } }),
     ...(browserLags.length && { browserLag: summarize(browserLags) }),
+    ...(apiStatus?.count && { apiStatus }),
+    benchLoopDelay: { p50: round1(loopDelay.percentile(50) / 1e6), p99: round1(loopDelay.percentile(99) / 1e6) },
   };
   log(`${series}, concurrency ${concurrency}: ${ok.length} ok, ${failures.length} failed, ${fmt(report.flowsPerSecond)} flows/s, ${report.shedRetries} calls shed and retried`);
   return { report, results: level.results };
