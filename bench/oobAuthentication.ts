@@ -665,6 +665,8 @@ interface ScaleReport {
   dispatched: number;
   dispatchSeconds: number;
   open: { processes: Record<string, Partial<Memory>>; status: LatencySummary & { unanswered: number } };
+  /** The worker's RSS every 500 dispatches, in dispatch order (MiB). */
+  workerRssByOpen: { open: number; workerRssMiB: number }[];
   /** Flows whose status ended `succeeded` (the RP's view, read after the phones are done). */
   completed: number;
   completeSeconds: number;
@@ -686,6 +688,7 @@ interface ScaleReport {
 async function runScale(devices: Device[], count: number): Promise<ScaleReport> {
   const perPhone = devices.map(() => [] as { sessionId: string }[]);
   const failureSamples: string[] = [];
+  const rssByOpen: { open: number; workerRssMiB: number }[] = [];
   let failures = 0;
   let next = 0;
   log(`scale: dispatching ${count} flows (25 at a time), each held open`);
@@ -707,7 +710,12 @@ async function runScale(devices: Device[], count: number): Promise<ScaleReport> 
             continue;
           }
           perPhone[phoneIndex]!.push({ sessionId: answer.body.sessionId });
-          if (index % 500 === 499) log(`scale: ${index + 1} dispatched`);
+          if (index % 500 === 499) {
+            // Memory as flows pile up: growth with open flows, or a plateau after the first peak.
+            const rssMiB = readMemory(stack.pids.worker!)?.rssMiB;
+            rssByOpen.push({ open: index + 1, workerRssMiB: rssMiB ?? NaN });
+            log(`scale: ${index + 1} dispatched (worker RSS ${fmt(rssMiB, 0)} MiB)`);
+          }
         }
       }),
     ),
@@ -787,6 +795,7 @@ async function runScale(devices: Device[], count: number): Promise<ScaleReport> 
     dispatched: open.length,
     dispatchSeconds: round1(dispatchSeconds),
     open: { processes, status: { ...summarize(statusMs), unanswered } },
+    workerRssByOpen: rssByOpen,
     completed,
     completeSeconds,
     notCompleted: Object.fromEntries(outcomes),

@@ -1,6 +1,6 @@
 import type { InjectedSinks } from '@temporalio/worker';
 import type { WorkflowInfo } from '@temporalio/workflow';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DispatcherRegistry } from '../dispatch/index.js';
 import type { EndedEvent, OperationEventSinks } from '../contract/operationEvents.js';
 
@@ -28,6 +28,9 @@ export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
  * No user name, id, token or session id is ever a label.
  */
 export function createWorkerMetrics(registry = new Registry()) {
+  // The process's resident memory, heap and event loop lag (outband_worker_process_resident_memory_bytes, …):
+  // what an operator watches as open flows pile up (docs/benchmarks.md "Scale").
+  collectDefaultMetrics({ register: registry, prefix: 'outband_worker_' });
   const dispatches = new Counter({
     name: 'outband_dispatches_total',
     help: 'Token dispatches by operation, dispatcher and dispatchResult (fallback: a redispatch)',

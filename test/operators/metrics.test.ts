@@ -99,6 +99,12 @@ describe('/metrics', () => {
     for (const secret of ['metrics-alice', alice.targetId, started.sessionId, started.token]) expect(exposition).not.toContain(secret);
   });
 
+  it("shows the worker's resident memory and heap (what grows as open flows pile up)", async () => {
+    const samples = await workerMetrics();
+    expect(samples.get('outband_worker_process_resident_memory_bytes')).toBeGreaterThan(10 * 2 ** 20);
+    expect(samples.get('outband_worker_nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
+  });
+
   it('counts a refusal by its code and route pattern, and shows the open operations', async () => {
     const before = await apiMetrics();
     const unknown = await fetch(`${stack.url}/nevisfido/token/dispatch/targets/no-such-target`, { headers: { authorization: `Bearer ${rpKey}` } });
