@@ -91,6 +91,8 @@ const temporalDb = args['temporal-db'] as TemporalDb;
 const browserModes: BrowserMode[] = args.browsers.split(',').filter(Boolean).map(parseBrowserMode);
 /** Open flows one user may have during the scale run (DISPATCH_MAX_PENDING's ceiling). */
 const scaleFlowsPerPhone = 100;
+/** How long the scale run holds its open flows quietly before reading memory again. */
+const scaleHoldSeconds = 30;
 const phoneCount = Number(args.phones ?? Math.max(5, ...levels, Math.ceil(scaleFlows / scaleFlowsPerPhone)));
 const dist = !args.tsx;
 const halfPeak = !args['no-half-peak'] && browserModes.some((mode) => browserModeName(mode) === 'poll1000');
@@ -665,6 +667,8 @@ interface ScaleReport {
   dispatched: number;
   dispatchSeconds: number;
   open: { processes: Record<string, Partial<Memory>>; status: LatencySummary & { unanswered: number } };
+  /** Resident memory after the open flows were held `seconds` with no traffic but the status sample. */
+  held: { seconds: number; processes: Record<string, Partial<Memory>> };
   /** The worker's RSS every 500 dispatches, in dispatch order (MiB). */
   workerRssByOpen: { open: number; workerRssMiB: number }[];
   /** Flows whose status ended `succeeded` (the RP's view, read after the phones are done). */
@@ -741,6 +745,12 @@ async function runScale(devices: Device[], count: number): Promise<ScaleReport> 
       }
     }),
   );
+  // Held, not just dispatched: after a quiet half minute the heaps have been collected, and the
+  // resident memory is what holding the open flows costs rather than the dispatch burst's peak.
+  await sleep(scaleHoldSeconds * 1000);
+  const processesHeld: Record<string, Partial<Memory>> = {};
+  for (const [name, pid] of Object.entries(stack.pids)) processesHeld[name] = readMemory(pid) ?? {};
+  log(`scale: after ${scaleHoldSeconds} s held, RSS MiB ${Object.entries(processesHeld).map(([name, m]) => `${name} ${fmt(m.rssMiB, 0)}`).join(', ')}`);
   log(`scale: completing ${open.length} flows (every phone redeems its pushes in order)`);
   const completeStarted = performance.now();
   let exchanged = 0;
@@ -796,6 +806,7 @@ async function runScale(devices: Device[], count: number): Promise<ScaleReport> 
     dispatchSeconds: round1(dispatchSeconds),
     open: { processes, status: { ...summarize(statusMs), unanswered } },
     workerRssByOpen: rssByOpen,
+    held: { seconds: scaleHoldSeconds, processes: processesHeld },
     completed,
     completeSeconds,
     notCompleted: Object.fromEntries(outcomes),
@@ -937,7 +948,7 @@ async function main(): Promise<void> {
   printTables(levelReports, ratios);
   if (scale) {
     process.stdout.write(
-      `\nScale: ${scale.dispatched}/${scale.flows} flows open at once (dispatched in ${scale.dispatchSeconds} s); RSS MiB ${Object.entries(scale.open.processes).map(([name, m]) => `${name} ${fmt(m.rssMiB, 0)}`).join(', ')}; status over open flows p50 ${fmt(scale.open.status.p50)} / p99 ${fmt(scale.open.status.p99)} ms (${scale.open.status.unanswered} unanswered); completed ${scale.completed} in ${scale.completeSeconds} s, ${scale.failures} failures (not completed: ${JSON.stringify(scale.notCompleted)}; phone-side errors ${scale.phoneErrors}; extra pushes ${scale.extraPushes})\n`,
+      `\nScale: ${scale.dispatched}/${scale.flows} flows open at once (dispatched in ${scale.dispatchSeconds} s); RSS MiB ${Object.entries(scale.open.processes).map(([name, m]) => `${name} ${fmt(m.rssMiB, 0)}`).join(', ')}; after ${scale.held.seconds} s held: worker ${fmt(scale.held.processes.worker?.rssMiB, 0)}, api ${fmt(scale.held.processes.api?.rssMiB, 0)}; status over open flows p50 ${fmt(scale.open.status.p50)} / p99 ${fmt(scale.open.status.p99)} ms (${scale.open.status.unanswered} unanswered); completed ${scale.completed} in ${scale.completeSeconds} s, ${scale.failures} failures (not completed: ${JSON.stringify(scale.notCompleted)}; phone-side errors ${scale.phoneErrors}; extra pushes ${scale.extraPushes})\n`,
     );
     for (const sample of scale.failureSamples) process.stdout.write(`  ${sample}\n`);
   }
