@@ -29,6 +29,7 @@ export async function dispatchToken(
   const answer = await refreshingStatusOf(deps.statusCache, workflowId, () =>
     withUpdateRecovery(deps.client, workflowId, updateId, () =>
       deps.client.workflow.executeUpdateWithStart(dispatchUpdate, { args: [first.input], startWorkflowOperation: startWorkflow, updateId }),
+      { startsWorkflow: true },
     ),
   );
   return toDispatchTokenResponse(deps, first, answer);

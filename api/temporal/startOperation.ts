@@ -20,6 +20,7 @@ export async function startOperation(
   return refreshingStatusOf(deps.statusCache, workflowId, () =>
     withUpdateRecovery(deps.client, workflowId, updateId, () =>
       deps.client.workflow.executeUpdateWithStart(issueRequestUpdate, { startWorkflowOperation: startWorkflow, updateId }),
+      { startsWorkflow: true },
     ),
   );
 }

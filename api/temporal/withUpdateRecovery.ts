@@ -1,4 +1,4 @@
-import { WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError, type Client } from '@temporalio/client';
 import { ApiError } from '../apiError.js';
 import { toApiError } from './toApiError.js';
 
@@ -34,8 +34,19 @@ const isTemporalUnreachable = (error: unknown) => hasGrpcCode(error, grpcStatus.
  * by id once more instead of failing the HTTP call. A 503 leaves the update behind, to be applied
  * later: with a random id the caller's retry is a new update; with an id derived from the request
  * (redeemToken.ts) the retry joins the first, since Temporal deduplicates updates by id in a run.
+ *
+ * `startsWorkflow`: the call is an update-with-start. When its first RPC ran out of time, the
+ * workflow may not be started yet as the outcome is asked for, so "not found" then means "not
+ * known yet": a 503, never a 404 that would tell the caller the operation does not exist (the
+ * bench caught dispatches answered 404 whose operation started and pushed a moment later).
  */
-export async function withUpdateRecovery<T>(client: Client, workflowId: string, updateId: string, call: () => Promise<T>): Promise<T> {
+export async function withUpdateRecovery<T>(
+  client: Client,
+  workflowId: string,
+  updateId: string,
+  call: () => Promise<T>,
+  { startsWorkflow = false }: { startsWorkflow?: boolean } = {},
+): Promise<T> {
   const started = Date.now();
   const bounded = <R>(attempt: () => Promise<R>, until: number) => client.withDeadline(until, attempt);
   try {
@@ -50,6 +61,7 @@ export async function withUpdateRecovery<T>(client: Client, workflowId: string, 
       return await bounded(() => client.workflow.getHandle(workflowId).getUpdateHandle<T>(updateId).result(), until);
     } catch (retried) {
       if (retried instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isTemporalUnreachable(retried)) throw unavailable(retried);
+      if (startsWorkflow && retried instanceof WorkflowNotFoundError) throw unavailable(retried);
       throw toApiError(retried);
     }
   }
