@@ -69,6 +69,8 @@ export interface BenchStackOptions {
   log: (line: string) => void;
   /** Where the worker and api write V8 CPU profiles (`node --cpu-prof`), written when they exit. */
   cpuProfileDir?: string;
+  /** Node/V8 options for the worker process only (e.g. heap sizes), for A/B runs of its memory. */
+  workerNodeOptions?: string[];
   /** Run the production build (`dist/`, pre-bundled workflows) instead of the sources through tsx. */
   dist?: boolean;
   /** Also start the engine floor's worker (bench/floor/worker.ts) on this task queue, a process of its own. */
@@ -165,7 +167,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', join(options.cpuProfileDir, role)] : []),
       ...(options.dist ? [join(projectRoot, `dist/${role}/main.js`)] : ['--import', 'tsx', join(projectRoot, `${role}/main.ts`)]),
     ];
-    const worker = await node('worker', nodeArgs('worker'), env);
+    const worker = await node('worker', [...(options.workerNodeOptions ?? []), ...nodeArgs('worker')], env);
     const api = await node('api', nodeArgs('api'), env, apiPort);
     const floor = options.floorTaskQueue
       ? await node('floor-worker', ['--import', 'tsx', join(projectRoot, 'bench/floor/worker.ts')], {
