@@ -17,7 +17,7 @@
 //   npm run bench -- [--concurrency 1,5,10,25,50] [--flows 300] [--seconds 20] [--phones 50]
 //                    [--browsers poll1000,poll250,sse] [--warmup 30] [--temporal-db file|memory]
 //                    [--no-baseline] [--no-floor] [--no-half-peak] [--tsx] [--verbose] [--cpu-prof <dir>] [--out <file.json>]
-//                    [--worker-node-options "--max-semi-space-size=4 …"]   (the worker process only)
+//                    [--worker-node-options="--max-semi-space-size=4 …"]   (the worker process only; note the =)
 //   npm run bench -- --quick          concurrency 1,10; 8 s or 60 flows per level
 //   npm run bench -- --scale 10000    N out-of-band flows held open at once (RSS, status latency), then all completed
 //   The production build runs by default (dist/, pre-bundled workflows; built first when stale);
